@@ -1,0 +1,224 @@
+"""The source registry (``sources.toml``) and run settings, loaded once into typed objects.
+
+A source is data, not code: a data team adds a site by adding a ``[[source]]`` entry.
+Every problem in the file is reported as one :class:`ConfigError` line naming the file,
+the entry and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mpnews.exceptions import ConfigError
+
+__all__ = [
+    "KINDS",
+    "FAMILIES",
+    "Source",
+    "load_sources",
+    "parse_sources",
+    "select_sources",
+    "source_from_json",
+]
+
+KINDS = ("mp_site", "news_site")
+FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "news")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "kind",
+        "mp",
+        "start_urls",
+        "feeds",
+        "sitemaps",
+        "allowed_domains",
+        "locale",
+        "schedule",
+        "family",
+        "max_pages",
+        "no_new_post_days",
+        "recheck_days",
+    }
+)
+_URL_LISTS = ("start_urls", "feeds", "sitemaps")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One crawlable site: an MP's own news pages or a news site's sections."""
+
+    name: str
+    kind: str
+    start_urls: tuple[str, ...]
+    mp: str | None = None
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    locale: str = "en-GB"
+    schedule: str | None = None
+    family: str = "auto"
+    max_pages: int = 2000
+    no_new_post_days: int | None = None
+    recheck_days: int = 7
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """Allowed ``host`` or ``host:port`` values; defaults to the seeds' own netlocs."""
+        if self.allowed_domains:
+            return self.allowed_domains
+        seeds = (*self.start_urls, *self.feeds, *self.sitemaps)
+        return tuple(dict.fromkeys(urlsplit(u).netloc.lower() for u in seeds))
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data.pop("extra")
+        return json.dumps(data, sort_keys=True)
+
+
+def source_from_json(text: str) -> Source:
+    """Inverse of :meth:`Source.to_json` (used to hand a source to a crawl subprocess)."""
+    data = json.loads(text)
+    for key in (*_URL_LISTS, "allowed_domains"):
+        data[key] = tuple(data.get(key) or ())
+    return Source(**data)
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate a sources file. Raises ConfigError with one clear line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: sources file not found (pass --sources FILE)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read sources file: {exc}") from None
+    return parse_sources(text, origin=str(path))
+
+
+def parse_sources(text: str, *, origin: str = "<sources>") -> list[Source]:
+    """Validate TOML text holding ``[[source]]`` entries."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    entries = data.get("source")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"{origin}: no [[source]] entries found; add at least one")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        source = _parse_entry(entry, f"{origin}: source #{index}")
+        if source.name in seen:
+            raise ConfigError(
+                f"{origin}: source #{index} ({source.name!r}): duplicate name; names must be unique"
+            )
+        seen.add(source.name)
+        sources.append(source)
+    return sources
+
+
+def select_sources(sources: list[Source], names: list[str] | None, *, origin: str) -> list[Source]:
+    """Keep the named sources (all when ``names`` is empty); unknown names are an error."""
+    if not names:
+        return sources
+    known = {s.name for s in sources}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(
+            f"{origin}: no source named {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(sorted(known))}"
+        )
+    return [s for s in sources if s.name in names]
+
+
+def _parse_entry(entry: Any, where: str) -> Source:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: must be a table ([[source]])")
+    name = entry.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(
+            f"{where}: 'name' must be a lowercase slug like \"rosena-allin-khan\" (got {name!r})"
+        )
+    where = f"{where} ({name!r})"
+    unknown = sorted(set(entry) - _KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_KNOWN_KEYS))}"
+        )
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        raise ConfigError(f"{where}: unknown kind {kind!r}; use \"mp_site\" or \"news_site\"")
+    urls = {key: _url_list(entry, key, where) for key in _URL_LISTS}
+    if not urls["start_urls"]:
+        raise ConfigError(f"{where}: missing start_urls; give at least one http(s) URL")
+    mp = entry.get("mp")
+    if kind == "mp_site" and (not isinstance(mp, str) or not mp.strip()):
+        raise ConfigError(f"{where}: kind \"mp_site\" needs 'mp' (the MP whose site it is)")
+    family = entry.get("family", "auto")
+    if family not in FAMILIES:
+        raise ConfigError(f"{where}: unknown family {family!r}; use one of {', '.join(FAMILIES)}")
+    return Source(
+        name=name,
+        kind=kind,
+        mp=mp.strip() if isinstance(mp, str) else None,
+        start_urls=urls["start_urls"],
+        feeds=urls["feeds"],
+        sitemaps=urls["sitemaps"],
+        allowed_domains=_domains(entry, where),
+        locale=_string(entry, "locale", where, "en-GB"),
+        schedule=_optional_string(entry, "schedule", where),
+        family=family,
+        max_pages=_positive_int(entry, "max_pages", where, 2000),
+        no_new_post_days=_optional_positive_int(entry, "no_new_post_days", where),
+        recheck_days=_positive_int(entry, "recheck_days", where, 7),
+    )
+
+
+def _url_list(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of URLs")
+    for url in value:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"{where}: bad URL {url!r} in '{key}'; use an absolute http(s) URL")
+    return tuple(value)
+
+
+def _domains(entry: dict[str, Any], where: str) -> tuple[str, ...]:
+    value = entry.get("allowed_domains", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: 'allowed_domains' must be a list of host names")
+    return tuple(v.lower() for v in value)
+
+
+def _string(entry: dict[str, Any], key: str, where: str, default: str) -> str:
+    value = entry.get(key, default)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: '{key}' must be a non-empty string")
+    return value
+
+
+def _optional_string(entry: dict[str, Any], key: str, where: str) -> str | None:
+    return _string(entry, key, where, "x") if key in entry else None
+
+
+def _positive_int(entry: dict[str, Any], key: str, where: str, default: int) -> int:
+    value = entry.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{where}: '{key}' must be a positive whole number")
+    return value
+
+
+def _optional_positive_int(entry: dict[str, Any], key: str, where: str) -> int | None:
+    return _positive_int(entry, key, where, 1) if key in entry else None

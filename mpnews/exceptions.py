@@ -1,0 +1,34 @@
+"""Named errors of mpnews. Each one carries a message fit to show a user on one line."""
+
+from __future__ import annotations
+
+__all__ = [
+    "MpnewsError",
+    "ConfigError",
+    "CrawlError",
+    "ExtractionError",
+    "WarehouseError",
+]
+
+
+class MpnewsError(Exception):
+    """Base class for every error mpnews raises on purpose."""
+
+
+class ConfigError(MpnewsError):
+    """A sources or settings file is missing, unreadable or invalid.
+
+    The message names the file, the entry or key, and what to fix.
+    """
+
+
+class CrawlError(MpnewsError):
+    """A crawl of one source could not run or finished without usable responses."""
+
+
+class ExtractionError(MpnewsError):
+    """A stored page could not be turned into posts (recorded as a rejection)."""
+
+
+class WarehouseError(MpnewsError):
+    """The warehouse could not be opened, migrated or loaded; nothing was changed."""
