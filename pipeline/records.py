@@ -54,6 +54,9 @@ class Post:
 
     ``url`` is the canonical permalink; ``page_url`` the page it was read from (a
     listing page that shows whole posts yields several posts with one ``page_url``).
+    ``updated_at`` is a last-modified date when the page shows one; ``date_confidence``
+    (0-1) says how sure the dating step is; ``content_hash`` fingerprints the body
+    (:func:`mpnews.pipeline.dedupe.content_hash`).
     """
 
     url: str
@@ -69,6 +72,15 @@ class Post:
     from_listing: bool = False
     run_id: str = ""
     extras: tuple[tuple[str, str], ...] = field(default=())
+    # Filled by the ingest step (pipeline/ingest.py) once a post is final:
+    post_id: str = ""
+    kind: str = ""
+    mp: str | None = None
+    topics: tuple[str, ...] = ()
+    mps: tuple[tuple[str, str], ...] = ()  # (mp, role) with role "author" or "mentioned"
+    updated_at: date | None = None
+    date_confidence: float | None = None
+    content_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

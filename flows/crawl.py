@@ -1,0 +1,216 @@
+"""The crawl flow: per source crawl (Scrapy subprocess) -> extract (all cores) -> load -> record.
+
+Orchestration only: each step is a call into ``spiders``, ``pipeline`` or ``warehouse``. One
+source failing never stops the others; a failed source gets a ``failed`` crawl_runs row and an
+alert.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from mpnews.config import Source, load_sources, select_sources
+from mpnews.flows import alerts
+from mpnews.flows.progress import report
+from mpnews.pipeline.health import CrawlStats, judge_crawl
+from mpnews.pipeline.ingest import RunExtract, extract_run
+from mpnews.settings import Settings
+from mpnews.warehouse.load import LoadResult, RunRecord, load_run, record_run
+
+__all__ = ["CrawlOutcome", "SourceResult", "crawl_flow", "new_run_id"]
+
+_CRAWL_CONCURRENCY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOutcome:
+    """What the crawl subprocess left behind."""
+
+    started_at: datetime
+    finished_at: datetime
+    returncode: int
+    stats: CrawlStats | None
+    stderr_tail: str
+
+    @property
+    def failure(self) -> str | None:
+        return judge_crawl(self.stats, returncode=self.returncode, stderr_tail=self.stderr_tail)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """One source's line in the run summary (and its crawl_runs row)."""
+
+    source: str
+    status: str
+    pages_fetched: int
+    posts_found: int
+    posts_new: int
+    rejections: int
+    error: str | None
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A sortable, unique run id such as ``20261123T143000Z-1a2b3c``."""
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{time.monotonic_ns() % 0xFFFFFF:06x}"
+
+
+@task(name="crawl-source", cache_policy=NO_CACHE)
+def crawl_source(source: Source, run_id: str, settings: Settings) -> CrawlOutcome:
+    """Run Scrapy for one source in its own process (its reactor cannot restart in ours)."""
+    stats_path = settings.state_dir / "runs" / run_id / f"{source.name}.stats.json"
+    stats_path.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "mpnews.spiders.run",
+        "--source-json", source.to_json(),
+        "--run-id", run_id,
+        "--archive-dir", str(settings.archive_dir),
+        "--stats-out", str(stats_path),
+        "--user-agent-contact", settings.contact_url,
+    ]  # fmt: skip
+    started = datetime.now(UTC)
+    report(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
+    proc = _run(command, settings.crawl_timeout)
+    stats = _read_stats(stats_path)
+    return CrawlOutcome(started, datetime.now(UTC), proc.returncode, stats, proc.stderr[-2000:])
+
+
+@task(name="extract-source", cache_policy=NO_CACHE)
+def extract_source(source: Source, warc_path: str, settings: Settings) -> RunExtract:
+    """Turn the run's archived pages into posts and rejections, on every core."""
+    return extract_run([Path(warc_path)], source=source, workers=settings.workers or None)
+
+
+@task(name="load-source", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def load_source(run: RunRecord, extracted: RunExtract, settings: Settings) -> LoadResult:
+    """Bulk-load one run (idempotent, one short transaction)."""
+    return load_run(
+        settings.warehouse,
+        run=run,
+        posts=extracted.posts,
+        pages=extracted.pages,
+        rejections=extracted.rejections,
+    )
+
+
+@task(name="record-failure", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def record_failure(run: RunRecord, settings: Settings) -> None:
+    record_run(settings.warehouse, run)
+
+
+@flow(name="mpnews-crawl", task_runner=ThreadPoolTaskRunner(max_workers=_CRAWL_CONCURRENCY))
+def crawl_flow(
+    sources_file: str,
+    warehouse: str | None = None,
+    source_names: list[str] | None = None,
+    run_id: str | None = None,
+) -> list[dict[str, object]]:
+    """Crawl, extract and load every selected source; return one summary dict per source."""
+    settings = Settings.from_env(warehouse=Path(warehouse) if warehouse else None)
+    sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
+    run_id = run_id or new_run_id()
+    report(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
+    futures = {crawl_source.submit(s, run_id, settings): s for s in sources}
+    results = [_finish_source(futures[f], f.result(), run_id, settings) for f in as_completed(futures)]
+    order = {s.name: i for i, s in enumerate(sources)}
+    return [asdict(r) for r in sorted(results, key=lambda r: order[r.source])]
+
+
+def _finish_source(
+    source: Source, outcome: CrawlOutcome, run_id: str, settings: Settings
+) -> SourceResult:
+    """Extract and load a crawled source, or record and alert its failure."""
+    failure = outcome.failure
+    if failure is not None:
+        return _fail(source, outcome, run_id, settings, failure)
+    assert outcome.stats is not None and outcome.stats.warc_path
+    try:
+        extracted = extract_source(source, outcome.stats.warc_path, settings)
+    except Exception as exc:  # noqa: BLE001 - one source's failure never stops the others
+        return _fail(source, outcome, run_id, settings, f"extract failed: {_describe(exc)}")
+    run = _run_record(source, outcome, run_id, "succeeded", None, extracted)
+    try:
+        loaded = load_source(run, extracted, settings)
+    except Exception as exc:  # noqa: BLE001
+        return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
+    return _succeeded(source, outcome, extracted, loaded)
+
+
+def _succeeded(
+    source: Source, outcome: CrawlOutcome, extracted: RunExtract, loaded: LoadResult
+) -> SourceResult:
+    pages = outcome.stats.pages_fetched if outcome.stats else 0
+    result = SourceResult(
+        source.name, "succeeded", pages, len(extracted.posts),
+        loaded.posts_new, len(extracted.rejections), None,
+    )  # fmt: skip
+    report(
+        f"  ok        {source.name}: {result.pages_fetched} pages, {result.posts_found} posts "
+        f"({result.posts_new} new), {result.rejections} rejected"
+    )
+    return result
+
+
+def _fail(
+    source: Source, outcome: CrawlOutcome, run_id: str, settings: Settings, reason: str
+) -> SourceResult:
+    pages = outcome.stats.pages_fetched if outcome.stats else 0
+    record_failure(_run_record(source, outcome, run_id, "failed", reason, None), settings)
+    report(f"  FAILED    {source.name}: {reason}")
+    alerts.notify_failure(settings, run_id=run_id, source=source, reason=reason)
+    return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
+
+
+def _run_record(
+    source: Source,
+    outcome: CrawlOutcome,
+    run_id: str,
+    status: str,
+    error: str | None,
+    extracted: RunExtract | None,
+) -> RunRecord:
+    return RunRecord(
+        run_id=run_id,
+        source=source.name,
+        kind=source.kind,
+        started_at=outcome.started_at,
+        finished_at=datetime.now(UTC),
+        status=status,
+        pages_fetched=outcome.stats.pages_fetched if outcome.stats else 0,
+        posts_found=len(extracted.posts) if extracted else 0,
+        rejections=len(extracted.rejections) if extracted else 0,
+        error=error,
+    )
+
+
+def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        tail = (exc.stderr or b"")[-1000:]
+        text = tail.decode("utf-8", "replace") if isinstance(tail, bytes) else tail
+        return subprocess.CompletedProcess(command, -9, "", f"{text}\ncrawl timed out after {timeout}s")
+
+
+def _read_stats(path: Path) -> CrawlStats | None:
+    try:
+        return CrawlStats.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]

@@ -1,0 +1,91 @@
+"""Run settings, read once from the environment and the command line into one typed object.
+
+Checked-in defaults; secrets (alert URLs) only from the environment; the command line wins.
+Nothing deeper in the stack reads ``os.environ``: it is handed a :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from mpnews.exceptions import ConfigError
+
+__all__ = ["DEFAULT_WAREHOUSE", "DEFAULT_SOURCES", "Settings", "prefect_environment"]
+
+DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
+DEFAULT_SOURCES = Path("sources.toml")
+DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where things live and how a run behaves. Derived paths sit beside the warehouse."""
+
+    warehouse: Path = DEFAULT_WAREHOUSE
+    sources: Path = DEFAULT_SOURCES
+    alert_webhook: str | None = None
+    alert_urls: tuple[str, ...] = ()
+    contact_url: str = DEFAULT_CONTACT
+    workers: int = 0
+    crawl_timeout: int = 3600
+
+    @property
+    def home(self) -> Path:
+        """The folder holding the warehouse, its archive and its internal state."""
+        return self.warehouse.parent
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.home / ".mpnews"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then ``MPNEWS_*`` environment variables, then explicit overrides."""
+        env = os.environ if env is None else env
+        settings = cls(
+            warehouse=Path(env.get("MPNEWS_WAREHOUSE") or DEFAULT_WAREHOUSE),
+            sources=Path(env.get("MPNEWS_SOURCES") or DEFAULT_SOURCES),
+            alert_webhook=env.get("MPNEWS_ALERT_WEBHOOK") or None,
+            alert_urls=tuple(u for u in (env.get("MPNEWS_ALERT_URLS") or "").split() if u),
+            contact_url=env.get("MPNEWS_CONTACT_URL") or DEFAULT_CONTACT,
+            workers=_int(env, "MPNEWS_WORKERS", 0),
+            crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **given)  # type: ignore[arg-type]
+
+
+def prefect_environment(settings: Settings) -> dict[str, str]:
+    """Environment defaults that keep Prefect local, offline and patient on small machines.
+
+    Applied with ``setdefault`` before Prefect is imported, so a data team's own Prefect
+    configuration (``PREFECT_API_URL`` for a server, another ``PREFECT_HOME``) still wins.
+    """
+    return {
+        "PREFECT_HOME": str((settings.state_dir / "prefect").resolve()),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_CLI_PROMPT": "false",
+    }
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"environment: {key}={raw!r} is not a whole number") from None
+    if value < 0:
+        raise ConfigError(f"environment: {key} must be 0 or more")
+    return value

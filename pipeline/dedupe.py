@@ -1,0 +1,138 @@
+"""Post identity: canonical URLs, stable ids, body fingerprints, and collapsing copies."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from mpnews.pipeline.records import Post
+from w3lib.url import safe_url_string
+
+__all__ = ["canonical_url", "collapse", "content_hash", "date_strength", "post_id"]
+
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|"
+    r"igshid|ref_src|cmpid|ito|at_medium|at_campaign|amp)$",
+    re.I,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SLASHES = re.compile(r"/{2,}")
+_PUNCT = re.compile(r"[^\w\s]+")
+_SPACE = re.compile(r"\s+")
+
+# How far a date source is trusted when the dating step gave no confidence.
+_SOURCE_STRENGTH = {
+    "jsonld": 0.9,
+    "json-ld": 0.9,
+    "meta": 0.85,
+    "visible": 0.8,
+    "listing": 0.8,
+    "time": 0.8,
+    "url": 0.5,
+    "htmldate": 0.3,
+    "fallback": 0.2,
+}
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per page: lowercase scheme/host, no default port, fragment,
+    tracking or AMP markers; sorted query; no trailing slash except the root."""
+    parts = urlsplit(safe_url_string(url.strip()))
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{parts.port}"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = sorted((k, v) for k, v in pairs if not _is_noise(k, v))
+    return urlunsplit((scheme, host, _clean_path(parts.path), urlencode(query), ""))
+
+
+def post_id(canonical: str) -> str:
+    """A stable 16-hex-digit id for a canonical URL."""
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def content_hash(body: str) -> str:
+    """Fingerprint of a body that ignores case, punctuation and whitespace."""
+    text = _SPACE.sub(" ", _PUNCT.sub(" ", body.casefold())).strip()
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def date_strength(post: Post) -> float:
+    """How much a post's date is trusted (0 when it has none)."""
+    if post.published_date is None:
+        return 0.0
+    if post.date_confidence is not None:
+        return post.date_confidence
+    return _SOURCE_STRENGTH.get((post.date_source or "").split(":")[0].lower(), 0.4)
+
+
+def collapse(posts: Iterable[Post]) -> list[Post]:
+    """Merge copies of one post (same canonical URL), then drop exact repeats
+    (same body fingerprint and title). Output is sorted, whatever the input order."""
+    groups: dict[str, list[Post]] = {}
+    for post in posts:
+        groups.setdefault(canonical_url(post.url), []).append(post)
+    merged = [_merge(sorted(group, key=_preference)) for _, group in sorted(groups.items())]
+    seen: set[tuple[str, str]] = set()
+    kept: list[Post] = []
+    for post in sorted(merged, key=_preference):
+        key = (_hash(post), post.title.casefold().strip())
+        if key not in seen:
+            seen.add(key)
+            kept.append(post)
+    return sorted(kept, key=lambda p: canonical_url(p.url))
+
+
+def _is_noise(key: str, value: str) -> bool:
+    return bool(_TRACKING.match(key)) or (key.lower() == "outputtype" and value.lower() == "amp")
+
+
+def _clean_path(path: str) -> str:
+    path = _SLASHES.sub("/", path or "/")
+    segments = [s for s in path.split("/") if s]
+    if segments and segments[-1].lower() == "amp":
+        segments.pop()
+    if segments and segments[0].lower() == "amp":
+        segments.pop(0)
+    return "/" + "/".join(segments)
+
+
+def _preference(post: Post) -> tuple[object, ...]:
+    """Sort key: permalink copies first, then the fullest body, then a total order."""
+    return (
+        post.from_listing,
+        -len(post.body),
+        post.url,
+        post.page_url,
+        post.body,
+        post.fetched_at.isoformat(),
+        post.title,
+    )
+
+
+def _merge(copies: list[Post]) -> Post:
+    best = copies[0]
+    categories = tuple(dict.fromkeys(c for p in copies for c in p.categories))
+    dated = max(copies, key=date_strength)  # max keeps the first (permalink) on ties
+    merged = replace(
+        best,
+        categories=categories,
+        url=canonical_url(best.url),
+        from_listing=all(p.from_listing for p in copies),
+    )
+    if date_strength(dated) > date_strength(best):
+        merged = replace(
+            merged,
+            published_date=dated.published_date,
+            date_source=dated.date_source,
+            date_confidence=dated.date_confidence,
+        )
+    return replace(merged, content_hash=_hash(merged))
+
+
+def _hash(post: Post) -> str:
+    return post.content_hash or content_hash(post.body)

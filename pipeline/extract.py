@@ -1,0 +1,245 @@
+"""Turn one archived page into posts: ``extract_page(RawPage) -> list[Post] | Rejected``.
+
+Pure and total: every failure, expected or not, comes back as a ``Rejected`` row.
+A ``post`` page gives one post; a ``listing`` page gives the posts it shows whole
+(none for a listing of teasers); feeds, sitemaps, robots and other pages give none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from urllib.parse import urljoin, urlsplit
+
+import trafilatura
+from lxml.etree import ParserError, XPath
+from lxml.html import HtmlElement
+from mpnews.pipeline.clean import clean_text, prune_tree
+from mpnews.pipeline.dating import DateCandidate, DateChoice, find_date, parse_date_text
+from mpnews.pipeline.dedupe import canonical_url, content_hash
+from mpnews.pipeline.families import Family, PostBlock, detect_family
+from mpnews.pipeline.listing import block_document, whole_posts
+from mpnews.pipeline.records import Post, RawPage, Rejected
+from trafilatura.settings import Document
+from w3lib.encoding import html_to_unicode
+
+__all__ = ["decode_body", "extract_page"]
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
+_SKIPPED_ROLES = frozenset({"feed", "sitemap", "robots", "other"})
+_CANONICAL = XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+_OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
+_BINARY_SNIFF = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What one page or listing block gives, before it becomes a Post."""
+
+    title: str
+    body: str
+    author: str | None
+    categories: tuple[str, ...]
+    date: DateChoice | None
+    date_error: str | None = None
+
+
+def extract_page(
+    page: RawPage, *, locale: str = "en-GB", family: str = "auto"
+) -> list[Post] | Rejected:
+    """Posts on ``page`` (a post page gives one), or why there are none. Never raises."""
+    try:
+        return _extract(page, locale, family)
+    except Exception as exc:  # noqa: BLE001 - rejection is data; nothing may escape a worker
+        return _reject(page, f"extraction error: {type(exc).__name__}: {exc}")
+
+
+def decode_body(body: bytes, content_type: str | None) -> str:
+    """Decode HTML bytes: BOM, HTTP charset, meta charset, then sniffing; a page labelled
+    utf-8 that is really cp1252 is read as cp1252."""
+    encoding, text = html_to_unicode(content_type, body)
+    if "\ufffd" in text and encoding.replace("-", "").lower() in {"utf8", "ascii"}:
+        try:
+            return body.decode("cp1252")
+        except UnicodeDecodeError:
+            return text
+    return text
+
+
+def _extract(page: RawPage, locale: str, family_name: str) -> list[Post] | Rejected:
+    if page.role in _SKIPPED_ROLES:
+        return []
+    problem = _problem(page)
+    if problem:
+        return _reject(page, problem)
+    tree = _parse(decode_body(page.body, page.header("Content-Type")))
+    if tree is None:
+        return _reject(page, "no main text")
+    family = detect_family(tree, family_name)
+    if page.role == "listing":
+        return _listing_posts(page, tree, family, locale)
+    parts = _post_parts(tree, page.final_url, family, locale, ())
+    if parts is None:
+        return _reject(page, "no main text")
+    return [_post(page, _canonical(tree, page.final_url), parts, from_listing=False)]
+
+
+def _problem(page: RawPage) -> str | None:
+    if page.status != 200:
+        return f"status {page.status}"
+    if not page.body.strip():
+        return "empty body"
+    if page.content_type not in _HTML_TYPES:
+        return f"not html: {page.content_type}"
+    if b"\x00" in page.body[:_BINARY_SNIFF]:
+        return "binary body"
+    declared = page.header("Content-Length") or ""
+    if (
+        declared.isdigit()
+        and not page.header("Content-Encoding")
+        and len(page.body) < int(declared)
+    ):
+        return f"truncated body: {len(page.body)} of {declared} bytes"
+    return None
+
+
+def _parse(html: str) -> HtmlElement | None:
+    """Parse as trafilatura does (comments and PIs dropped, so inline text stays whole)."""
+    try:
+        tree = trafilatura.load_html(html)
+    except (ParserError, ValueError):
+        return None
+    return tree if tree is not None and tree.find("body") is not None else None
+
+
+def _listing_posts(page: RawPage, tree: HtmlElement, family: Family, locale: str) -> list[Post]:
+    posts = []
+    for block in whole_posts(tree, family, page.final_url):
+        parts = _block_parts(block, family, locale)
+        if parts is not None:
+            posts.append(_post(page, block.href, parts, from_listing=True))
+    return posts
+
+
+def _block_parts(block: PostBlock, family: Family, locale: str) -> _Parts | None:
+    raw = block.date_text
+    parsed = parse_date_text(raw, locale) if raw else None
+    hints = (DateCandidate(parsed, "listing", raw or ""),) if parsed else ()
+    tree = _parse(block_document(block))
+    if tree is None:
+        return None
+    parts = _post_parts(tree, block.href, family, locale, hints, title=block.title)
+    return None if parts is None else _with_categories(parts, block.categories)
+
+
+def _post_parts(
+    tree: HtmlElement,
+    url: str,
+    family: Family,
+    locale: str,
+    hints: tuple[DateCandidate, ...],
+    *,
+    title: str | None = None,
+) -> _Parts | None:
+    date, date_error = _date(tree, url, family, locale, hints)
+    categories = family.categories(tree)
+    title = title or family.title(tree)
+    fallback_title = title or _page_title(tree)
+    doc = trafilatura.bare_extraction(
+        prune_tree(tree, family),
+        url=url,
+        include_comments=False,
+        with_metadata=True,
+        include_tables=True,
+        date_extraction_params={"original_date": True},
+    )
+    if not isinstance(doc, Document) or not doc.text:
+        return None
+    title = title or doc.title or fallback_title
+    body = clean_text(doc.text, title=title)
+    if not body:
+        return None
+    return _Parts(title or "", body, doc.author or None, categories, date, date_error)
+
+
+def _date(
+    tree: HtmlElement, url: str, family: Family, locale: str, hints: tuple[DateCandidate, ...]
+) -> tuple[DateChoice | None, str | None]:
+    """The dating step's choice; a failure there costs the date, not the post."""
+    try:
+        hints = hints + _visible_hints(tree, family, locale)
+        return find_date(tree, url, locale=locale, hints=hints), None
+    except Exception as exc:  # noqa: BLE001 - recorded on the post as extras["date_error"]
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _visible_hints(tree: HtmlElement, family: Family, locale: str) -> tuple[DateCandidate, ...]:
+    found = []
+    for source, raw in family.date_texts(tree):
+        value = parse_date_text(raw, locale)
+        if value is not None:
+            found.append(DateCandidate(value, source, raw))
+    return tuple(found)
+
+
+def _with_categories(parts: _Parts, extra: tuple[str, ...]) -> _Parts:
+    merged = tuple(dict.fromkeys((*extra, *parts.categories)))
+    return replace(parts, categories=merged)
+
+
+def _page_title(tree: HtmlElement) -> str | None:
+    found = _OG_TITLE(tree)
+    if not found:
+        return None
+    first = found[0]
+    return " ".join((first if isinstance(first, str) else first.text_content()).split()) or None
+
+
+def _canonical(tree: HtmlElement, final_url: str) -> str:
+    """The page's declared canonical URL when it is on the same site, else the final URL."""
+    for href in _CANONICAL(tree):
+        absolute = urljoin(final_url, href.strip())
+        if _site(absolute) == _site(final_url):
+            return absolute
+    return final_url
+
+
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _post(page: RawPage, url: str, parts: _Parts, *, from_listing: bool) -> Post:
+    date = parts.date
+    return Post(
+        url=canonical_url(url),
+        source=page.source,
+        title=parts.title,
+        body=parts.body,
+        fetched_at=page.fetched_at,
+        page_url=page.final_url,
+        author=parts.author,
+        published_date=date.date if date else None,
+        date_source=date.source if date else None,
+        categories=parts.categories,
+        from_listing=from_listing,
+        run_id=page.run_id,
+        updated_at=_day(date.updated_at) if date else None,
+        date_confidence=date.confidence if date else None,
+        content_hash=content_hash(parts.body),
+        extras=(("date_error", parts.date_error),) if parts.date_error else (),
+    )
+
+
+def _day(moment: datetime | date | None) -> date | None:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _reject(page: RawPage, reason: str) -> Rejected:
+    return Rejected(
+        url=page.final_url or page.url,
+        source=page.source,
+        reason=reason,
+        fetched_at=page.fetched_at,
+        run_id=page.run_id,
+    )

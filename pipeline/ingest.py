@@ -1,0 +1,108 @@
+"""One source's run, from archive to final posts: stream pages, extract on every core,
+collapse repeats, then attach ids, fingerprints, MPs and topics.
+
+``extract_run`` is what both a fresh crawl and a re-process of the archive call, so both give
+the same warehouse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from mpnews.config import Source
+from mpnews.pipeline.archive import iter_pages
+from mpnews.pipeline.categorise import categorise
+from mpnews.pipeline.dedupe import collapse, content_hash, post_id
+from mpnews.pipeline.mps import find_mps, primary_mp
+from mpnews.pipeline.process import process_pages
+from mpnews.pipeline.records import Post, RawPage, Rejected
+
+__all__ = ["PageSeen", "RunExtract", "extract_run", "finalise_post"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageSeen:
+    """One archived response, as the ``pages`` table records it (no body)."""
+
+    run_id: str
+    source: str
+    url: str
+    final_url: str
+    status: int
+    role: str
+    content_type: str
+    fetched_at: datetime
+    warc_file: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunExtract:
+    """Everything one run of one source produced."""
+
+    posts: tuple[Post, ...]
+    rejections: tuple[Rejected, ...]
+    pages: tuple[PageSeen, ...]
+
+
+def extract_run(
+    warc_paths: Iterable[Path], *, source: Source, workers: int | None = None
+) -> RunExtract:
+    """Stream the archive through extraction; keep only small records in memory."""
+    pages: list[PageSeen] = []
+    posts: list[Post] = []
+    rejections: list[Rejected] = []
+    stream = _recording(warc_paths, source.name, pages)
+    for result in process_pages(stream, locale=source.locale, workers=workers):
+        (rejections if isinstance(result, Rejected) else posts).append(result)  # type: ignore[arg-type]
+    final = tuple(finalise_post(p, source) for p in collapse(posts))
+    return RunExtract(final, tuple(rejections), tuple(pages))
+
+
+def finalise_post(post: Post, source: Source) -> Post:
+    """Attach the stable id, the body fingerprint, kind, MPs and topics."""
+    mentions = find_mps(post.title, post.body)
+    mentioned = tuple((m.mp, "mentioned") for m in mentions if m.mp != source.mp)
+    if source.kind == "mp_site" and source.mp:
+        owner: str | None = source.mp
+        mps = ((source.mp, "author"), *mentioned)
+    else:
+        owner = primary_mp(mentions)
+        mps = mentioned
+    return dataclasses.replace(
+        post,
+        post_id=post_id(post.url),
+        content_hash=post.content_hash or content_hash(post.body),
+        kind=source.kind,
+        mp=owner,
+        mps=mps,
+        topics=categorise(post.categories, post.title, post.body),
+    )
+
+
+def _recording(
+    warc_paths: Iterable[Path], source: str, seen: list[PageSeen]
+) -> Iterator[RawPage]:
+    for path in warc_paths:
+        for page in iter_pages(path):
+            if page.source and page.source != source:
+                continue
+            seen.append(_page_seen(page, path))
+            yield page
+
+
+def _page_seen(page: RawPage, path: Path) -> PageSeen:
+    return PageSeen(
+        run_id=page.run_id,
+        source=page.source,
+        url=page.url,
+        final_url=page.final_url,
+        status=page.status,
+        role=page.role,
+        content_type=page.content_type,
+        fetched_at=page.fetched_at,
+        warc_file=path.name,
+    )

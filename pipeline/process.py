@@ -1,0 +1,74 @@
+"""Run ``extract_page`` over a stream of pages on every core, with flat memory.
+
+Pages go to worker processes in chunks; only a bounded number of chunks is in flight,
+so a large archive streams through. Results come back in input order. Workers start
+with ``forkserver`` (``spawn`` where that is missing), never plain ``fork``, so no
+parent state (open WARCs, Prefect clients, threads) leaks into them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+from itertools import islice
+
+from mpnews.pipeline.extract import extract_page
+from mpnews.pipeline.records import Post, RawPage, Rejected
+
+__all__ = ["extract_many", "process_pages"]
+
+CHUNK_SIZE = 16
+CHUNKS_IN_FLIGHT_PER_WORKER = 2
+
+
+def process_pages(
+    pages: Iterable[RawPage], *, locale: str = "en-GB", workers: int | None = None
+) -> Iterator[Post | Rejected]:
+    """Every post and rejection from ``pages``, in input order. ``workers=1`` runs inline."""
+    count = workers or os.cpu_count() or 1
+    if count <= 1:
+        yield from extract_many(pages, locale=locale)
+        return
+    context = multiprocessing.get_context(_start_method())
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        yield from _pooled(pool, pages, locale, count * CHUNKS_IN_FLIGHT_PER_WORKER)
+
+
+def extract_many(pages: Iterable[RawPage], *, locale: str = "en-GB") -> list[Post | Rejected]:
+    """Extract a batch of pages in this process; flat list of posts and rejections."""
+    results: list[Post | Rejected] = []
+    for page in pages:
+        found = extract_page(page, locale=locale)
+        if isinstance(found, Rejected):
+            results.append(found)
+        else:
+            results.extend(found)
+    return results
+
+
+def _pooled(
+    pool: ProcessPoolExecutor, pages: Iterable[RawPage], locale: str, limit: int
+) -> Iterator[Post | Rejected]:
+    work = partial(extract_many, locale=locale)
+    pending: deque[Future[list[Post | Rejected]]] = deque()
+    for chunk in _chunks(pages, CHUNK_SIZE):
+        pending.append(pool.submit(work, chunk))
+        if len(pending) >= limit:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def _chunks(pages: Iterable[RawPage], size: int) -> Iterator[list[RawPage]]:
+    iterator = iter(pages)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _start_method() -> str:
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"

@@ -1,0 +1,178 @@
+"""WARC archiving and crawl stats, as a signal-based Scrapy extension.
+
+``WarcArchiveExtension`` listens to ``response_received``, which the engine sends
+for every response the downloader hands back (any status, robots.txt included)
+*before* spider middlewares or callbacks see it, so 404s and 500s that never
+reach a callback are archived too. Each response is written as one gzip member
+as it arrives. On ``spider_closed`` it writes the stats JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from datetime import UTC, datetime
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+from mpnews.spiders.middlewares import DOWNLOAD_ERROR
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+__all__ = ["ROLE_META", "WarcArchiveExtension", "page_role", "warc_path"]
+
+logger = logging.getLogger(__name__)
+
+#: ``Request.meta`` key holding the spider's reading of the page.
+ROLE_META = "mpnews_role"
+_MAX_ERRORS = 500
+_DROPPED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding", b"content-length"})
+
+
+def warc_path(archive_dir: str | Path, source: str, run_id: str) -> Path:
+    """Where the archive of one run of one source lives: ``DIR/<source>/<run_id>.warc.gz``."""
+    return Path(archive_dir) / source / f"{run_id}.warc.gz"
+
+
+def page_role(request: Request) -> str:
+    """The role recorded for a response to ``request`` (robots.txt fetches are ``robots``)."""
+    if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
+        return request.meta.get(ROLE_META, "robots")
+    return str(request.meta.get(ROLE_META, "other"))
+
+
+class WarcArchiveExtension:
+    """Streams every response to ``MPNEWS_ARCHIVE_DIR/<source>/<run_id>.warc.gz``."""
+
+    def __init__(self, crawler: Crawler, archive_dir: str, run_id: str, stats_out: str | None):
+        self.crawler = crawler
+        self.archive_dir = archive_dir
+        self.run_id = run_id
+        self.stats_out = stats_out
+        self.path: Path | None = None
+        self._file: IO[bytes] | None = None
+        self._writer: WARCWriter | None = None
+        self._source = ""
+        self.status_counts: Counter[str] = Counter()
+        self.errors: list[dict[str, str]] = []
+        self.error_count = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        archive_dir = settings.get("MPNEWS_ARCHIVE_DIR")
+        if not archive_dir:
+            raise NotConfigured("MPNEWS_ARCHIVE_DIR is not set")
+        run_id = settings.get("MPNEWS_RUN_ID") or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        ext = cls(crawler, archive_dir, run_id, settings.get("MPNEWS_STATS_OUT"))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.download_error, signal=DOWNLOAD_ERROR)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        source = getattr(spider, "source", None)
+        self._source = source.name if source is not None else spider.name
+        self.path = warc_path(self.archive_dir, self._source, self.run_id)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = self.path.open("wb")
+        self._writer = WARCWriter(self._file, gzip=True)
+        logger.info("Archiving responses to %s", self.path)
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        if self._writer is None or self._file is None:
+            return
+        fetched = datetime.now(UTC)
+        self._writer.write_record(self._record(response, request, fetched))
+        self._file.flush()
+        self.status_counts[str(response.status)] += 1
+
+    def download_error(self, request: Request, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < _MAX_ERRORS:
+            self.errors.append({"url": request.url, "reason": reason})
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self._file is not None:
+            self._file.close()
+        stats = self.summary(reason)
+        for key, value in stats.items():
+            if not isinstance(value, (dict, list)):
+                self.crawler.stats.set_value(f"mpnews/{key}", value)
+        if self.stats_out:
+            out = Path(self.stats_out)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    def summary(self, finish_reason: str) -> dict[str, Any]:
+        """The crawl stats in the ``run`` contract's shape."""
+        stats = self.crawler.stats
+        return {
+            "source": self._source,
+            "run_id": self.run_id,
+            "pages_fetched": sum(self.status_counts.values()),
+            "status_counts": dict(sorted(self.status_counts.items())),
+            "errors": list(self.errors),
+            "errors_total": self.error_count,
+            "robots_blocked": int(stats.get_value("robotstxt/forbidden", 0)),
+            "offsite_filtered": int(stats.get_value("offsite/filtered", 0)),
+            "max_pages_reached": bool(stats.get_value("mpnews/max_pages_reached", False)),
+            "finish_reason": finish_reason,
+            "warc_path": str(self.path) if self.path else None,
+        }
+
+    def _record(self, response: Response, request: Request, fetched: datetime) -> Any:
+        assert self._writer is not None
+        redirects = request.meta.get("redirect_urls") or [request.url]
+        http_headers = StatusAndHeaders(
+            f"{response.status} {_reason_phrase(response.status)}",
+            _headers(response),
+            protocol="HTTP/1.1",
+        )
+        warc_headers = {
+            "WARC-Date": datetime_to_iso_date(fetched, use_micros=True),
+            "MPNews-Source": self._source,
+            "MPNews-Run-Id": self.run_id,
+            "MPNews-Requested-URL": redirects[0],
+            "MPNews-Role": page_role(request),
+        }
+        return self._writer.create_warc_record(
+            response.url,
+            "response",
+            payload=BytesIO(response.body),
+            length=len(response.body),
+            http_headers=http_headers,
+            warc_headers_dict=warc_headers,
+        )
+
+
+def _headers(response: Response) -> list[tuple[str, str]]:
+    """Response headers as sent, minus transport encodings already undone by Scrapy."""
+    pairs: list[tuple[str, str]] = []
+    for name, values in response.headers.items():
+        if name.lower() in _DROPPED_HEADERS:
+            continue
+        key = name.decode("latin-1")
+        pairs.extend((key, v.decode("latin-1")) for v in values)
+    pairs.append(("Content-Length", str(len(response.body))))
+    return pairs
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"

@@ -1,0 +1,145 @@
+"""Plumbing shared by the spiders: one Source, a domain policy, a page budget, one request per URL."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any, ClassVar
+
+import scrapy
+from lxml.etree import XPath
+from scrapy.http import Request, Response, TextResponse
+
+from mpnews.config import Source, source_from_json
+from mpnews.exceptions import ConfigError
+from mpnews.spiders.archive import ROLE_META
+from mpnews.spiders.urls import DomainPolicy, absolute_http_url, canonical_key
+from mpnews.spiders.xmlfeeds import feed_links
+
+__all__ = ["SourceSpider", "anchors", "feed_alternates"]
+
+logger = logging.getLogger(__name__)
+
+_ANCHORS = XPath("//a[@href]")
+_FEED_ALTERNATES = XPath(
+    "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"
+    "[contains(@type, 'rss+xml') or contains(@type, 'atom+xml')]/@href"
+)
+_COMMENTS_FEED = re.compile(r"/comments/feed/?$|/feed/?\?|[?&]withcomments=", re.I)
+_PRIORITY = {"robots": 30, "sitemap": 20, "feed": 20, "listing": 10, "post": 0, "other": 0}
+
+
+def anchors(response: Response) -> Iterator[tuple[str, str]]:
+    """``(absolute http(s) URL, link text)`` for every ``<a href>`` of an HTML page."""
+    if not isinstance(response, TextResponse):
+        return
+    root = response.selector.root
+    for a in _ANCHORS(root):
+        url = absolute_http_url(a.get("href", ""), response.url)
+        if url:
+            yield url, " ".join("".join(a.itertext()).split())
+
+
+def feed_alternates(response: Response) -> list[str]:
+    """RSS/Atom feeds a page declares with ``<link rel="alternate">`` (comment feeds left out)."""
+    if not isinstance(response, TextResponse):
+        return []
+    hrefs = (absolute_http_url(h, response.url) for h in _FEED_ALTERNATES(response.selector.root))
+    return [h for h in dict.fromkeys(hrefs) if h and not _COMMENTS_FEED.search(h)]
+
+
+class SourceSpider(scrapy.Spider):
+    """Base for spiders that crawl one :class:`~mpnews.config.Source`.
+
+    Pass ``source_json`` (``Source.to_json()``) on the command line
+    (``scrapy crawl NAME -a source_json=...``) or ``source`` from Python.
+    Every request goes through :meth:`follow_url`, which drops offsite and
+    non-http(s) links, requests each canonical URL once and stops at ``max_pages``.
+    """
+
+    callbacks: ClassVar[dict[str, str]] = {}
+
+    def __init__(
+        self,
+        source_json: str | None = None,
+        *,
+        source: Source | None = None,
+        max_pages: int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if source is None:
+            if not source_json:
+                raise ConfigError(f"spider {self.name}: pass -a source_json='<Source.to_json()>'")
+            source = source_from_json(source_json)
+        self.source = source
+        self.domain_policy = DomainPolicy(source.domains)
+        self.max_pages = int(max_pages) if max_pages else source.max_pages
+        self.start_urls = list(source.start_urls)
+        self.requested = 0
+        self._seen: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Request]:
+        for request in self.seed_requests():
+            yield request
+
+    def seed_requests(self) -> Iterator[Request]:
+        """Requests for the source's start URLs, feeds and sitemaps."""
+        seeds = (
+            [(u, "listing") for u in self.source.start_urls]
+            + [(u, "feed") for u in self.source.feeds]
+            + [(u, "sitemap") for u in self.source.sitemaps]
+        )
+        yield from self.follow_all(seeds)
+
+    def follow_url(self, url: str, role: str, **meta: Any) -> Request | None:
+        """A request for ``url`` read as ``role``, or None (offsite, seen, over budget)."""
+        if not self.domain_policy.allows(url):
+            return None
+        key = canonical_key(url)
+        if key in self._seen:
+            return None
+        if self.requested >= self.max_pages:
+            self._note_budget_reached()
+            return None
+        self._seen.add(key)
+        self.requested += 1
+        callback = getattr(self, self.callbacks.get(role, "parse_nothing"))
+        return Request(
+            url, callback=callback, meta={ROLE_META: role, **meta}, priority=_PRIORITY[role]
+        )
+
+    def follow_all(self, links: Iterable[tuple[str, str]], **meta: Any) -> Iterator[Request]:
+        for url, role in links:
+            request = self.follow_url(url, role, **meta)
+            if request is not None:
+                yield request
+
+    def mark_seen(self, response: Response) -> None:
+        """Remember the final URL of a redirected response so it is not fetched again."""
+        self._seen.add(canonical_key(response.url))
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """Feed items are posts."""
+        self.mark_seen(response)
+        yield from self.follow_all((url, "post") for url in self.feed_items(response))
+
+    def feed_items(self, response: Response) -> list[str]:
+        found = (absolute_http_url(u, response.url) for u in feed_links(response.body))
+        return [u for u in found if u]
+
+    def parse_nothing(self, response: Response) -> Iterator[Request]:
+        """Posts and other leaf pages: archived, nothing followed."""
+        self.mark_seen(response)
+        yield from ()
+
+    def parse(self, response: Response, **kwargs: Any) -> Any:
+        return self.parse_nothing(response)
+
+    def _note_budget_reached(self) -> None:
+        stats = getattr(getattr(self, "crawler", None), "stats", None)
+        if stats is None or stats.get_value("mpnews/max_pages_reached"):
+            return
+        logger.info("Reached max_pages=%d for %s; no more links", self.max_pages, self.source.name)
+        stats.set_value("mpnews/max_pages_reached", True)

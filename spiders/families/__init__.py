@@ -1,0 +1,29 @@
+"""Site families: one small module each, holding selectors and URL patterns."""
+
+from __future__ import annotations
+
+from mpnews.spiders.families._family import PAGER_TEXT, PAGER_URLS, Family, link_role
+from mpnews.spiders.families.generic import GENERIC
+from mpnews.spiders.families.nationbuilder import NATIONBUILDER
+from mpnews.spiders.families.weebly import WEEBLY
+from mpnews.spiders.families.wordpress import WORDPRESS
+
+__all__ = ["FAMILIES", "Family", "PAGER_TEXT", "PAGER_URLS", "detect_family", "get_family", "link_role"]
+
+#: Detection order matters: a WordPress theme may mention "weebly" less often than not.
+FAMILIES: dict[str, Family] = {f.name: f for f in (WORDPRESS, WEEBLY, NATIONBUILDER, GENERIC)}
+_SNIFF_BYTES = 200_000
+
+
+def get_family(name: str) -> Family:
+    """The family called ``name``; unknown names (and ``news``) read as generic."""
+    return FAMILIES.get(name, GENERIC)
+
+
+def detect_family(body: bytes) -> Family:
+    """Guess the family from generator meta tags and CMS markers in the HTML."""
+    head = body[:_SNIFF_BYTES]
+    for family in FAMILIES.values():
+        if any(marker.search(head) for marker in family.markers):
+            return family
+    return GENERIC

@@ -1,0 +1,157 @@
+"""Downloader middlewares: source-scoped offsite filter, retry backoff, download-error reporting."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import Response
+from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import error as twisted_error
+from twisted.internet.task import deferLater
+
+from mpnews.spiders.urls import DomainPolicy
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+__all__ = [
+    "DOWNLOAD_ERROR",
+    "BackoffRetryMiddleware",
+    "DownloadErrorMiddleware",
+    "SourceOffsiteMiddleware",
+    "SourceRedirectMiddleware",
+    "error_reason",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Signal sent with ``request`` and ``reason`` when a download finally fails.
+DOWNLOAD_ERROR = object()
+
+_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((DownloadConnectionRefusedError, twisted_error.ConnectionRefusedError), "connection refused"),
+    ((CannotResolveHostError, twisted_error.DNSLookupError), "dns lookup failed"),
+    ((DownloadTimeoutError, twisted_error.TimeoutError, TimeoutError), "timeout"),
+)
+
+
+def error_reason(exc: BaseException) -> str:
+    """A short, stable reason for a failed download (``size limit: ...`` etc.)."""
+    for types, reason in _REASONS:
+        if isinstance(exc, types):
+            return reason
+    if isinstance(exc, DownloadCancelledError) and "maxsize" in str(exc).lower():
+        return f"size limit: {exc}"
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class SourceOffsiteMiddleware(OffsiteMiddleware):
+    """Offsite filter driven by the spider's ``domain_policy`` (``host`` or ``host:port``).
+
+    Runs on every request, redirects included, so a redirect offsite is refused.
+    Spiders without a ``domain_policy`` fall back to Scrapy's ``allowed_domains`` rule.
+    """
+
+    def should_follow(self, request: Request, spider: Spider) -> bool:
+        policy: DomainPolicy | None = getattr(spider, "domain_policy", None)
+        if policy is None:
+            return super().should_follow(request, spider)
+        return policy.allows(request.url)
+
+
+class SourceRedirectMiddleware(RedirectMiddleware):
+    """Redirects, except to a URL the source may not fetch: that 3xx becomes the final response.
+
+    So the 3xx is archived, and the offsite or non-http(s) target is never requested.
+    Past ``REDIRECT_MAX_TIMES`` the last 3xx is kept too, and reported as an error.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        try:
+            result = super().process_response(request, response)
+        except IgnoreRequest:
+            self.crawler.signals.send_catch_log(
+                signal=DOWNLOAD_ERROR, request=request, reason="too many redirects"
+            )
+            return response
+        policy: DomainPolicy | None = getattr(self.crawler.spider, "domain_policy", None)
+        if isinstance(result, Request) and policy is not None and not policy.allows(result.url):
+            logger.info("Not following redirect from %s to %s", request.url, result.url)
+            return response
+        return result
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, waiting ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds (capped) before retry n."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 30.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        return await self._wait(super().process_response(request, response))
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        return await self._wait(super().process_exception(request, exception))
+
+    async def _wait(self, result: Any) -> Any:
+        if isinstance(result, Request):
+            attempt = int(result.meta.get("retry_times", 1))
+            delay = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+            if delay > 0:
+                await _sleep(delay)
+        return result
+
+
+class DownloadErrorMiddleware:
+    """Reports downloads that failed for good (after retries) as ``DOWNLOAD_ERROR`` signals.
+
+    Sits just after the offsite filter (engine side), so it sees an exception
+    only once the retry middleware has given up. Filtered requests
+    (``IgnoreRequest``: robots.txt, offsite) are not download errors.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, IgnoreRequest):
+            return None
+        reason = error_reason(exception)
+        logger.info("Download failed for good: %s (%s)", request.url, reason)
+        self.crawler.signals.send_catch_log(
+            signal=DOWNLOAD_ERROR, request=request, reason=reason
+        )
+        return None
+
+
+async def _sleep(seconds: float) -> None:
+    if is_asyncio_available():
+        await asyncio.sleep(seconds)
+        return
+    from twisted.internet import reactor
+
+    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))

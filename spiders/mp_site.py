@@ -1,0 +1,75 @@
+"""``MpSiteSpider``: an MP's own news pages (Weebly, WordPress, NationBuilder, other)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from scrapy.http import Request, Response, TextResponse
+
+from mpnews.spiders.base import SourceSpider, anchors, feed_alternates
+from mpnews.spiders.families import PAGER_TEXT, Family, detect_family, get_family, link_role
+from mpnews.spiders.urls import absolute_http_url
+from mpnews.spiders.xmlfeeds import parse_sitemap
+
+__all__ = ["MpSiteSpider", "listing_links"]
+
+
+def listing_links(family: Family, response: Response) -> list[tuple[str, str]]:
+    """``(url, role)`` pairs worth following from a news listing page, first reading wins.
+
+    Order: declared feeds, the family's post permalinks, its pagination/category/
+    archive links, then any other anchor whose text or URL shape says what it is.
+    """
+    if not isinstance(response, TextResponse):
+        return []
+    root = response.selector.root
+    found: dict[str, str] = {}
+    for url in feed_alternates(response):
+        found.setdefault(url, "feed")
+    for role, selectors in (("post", family.post_links), ("listing", family.listing_links)):
+        for selector in selectors:
+            for href in selector(root):
+                url = absolute_http_url(str(href), response.url)
+                if url:
+                    found.setdefault(url, role)
+    for url, text in anchors(response):
+        role = "listing" if PAGER_TEXT.match(text) else link_role(family, url)
+        if role:
+            found.setdefault(url, role)
+    return list(found.items())
+
+
+class MpSiteSpider(SourceSpider):
+    """Follows an MP site's news listings, pagination, categories, archives, feeds and posts."""
+
+    name = "mp_site"
+    _last_family: Family | None = None
+    callbacks: ClassVar[dict[str, str]] = {
+        "listing": "parse_listing",
+        "feed": "parse_feed",
+        "sitemap": "parse_sitemap",
+    }
+
+    def family_for(self, response: Response) -> Family:
+        """The configured family, or the one the page itself shows when ``auto``."""
+        if self.source.family != "auto":
+            return get_family(self.source.family)
+        return detect_family(response.body)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        self.mark_seen(response)
+        family = self.family_for(response)
+        self._last_family = family
+        yield from self.follow_all(listing_links(family, response))
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Sitemap entries are followed only when the family's URL shapes classify them."""
+        self.mark_seen(response)
+        sitemap = parse_sitemap(response.body)
+        urls = (absolute_http_url(u, response.url) for u in sitemap.urls)
+        if sitemap.kind == "index":
+            yield from self.follow_all((u, "sitemap") for u in urls if u)
+            return
+        family = self._last_family or get_family(self.source.family)
+        yield from self.follow_all((u, role) for u in urls if u and (role := link_role(family, u)))

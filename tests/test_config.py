@@ -1,0 +1,100 @@
+"""The sources file: valid entries load; every kind of mistake is one clear line (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mpnews.cli import main
+from mpnews.config import load_sources, parse_sources, select_sources, source_from_json
+from mpnews.exceptions import ConfigError
+
+GOOD = """
+[[source]]
+name = "rosena-allin-khan"
+kind = "mp_site"
+mp = "Rosena Allin-Khan"
+start_urls = ["https://www.drrosena.co.uk/news"]
+feeds = ["https://www.drrosena.co.uk/1/feed"]
+
+[[source]]
+name = "independent-politics"
+kind = "news_site"
+start_urls = ["https://www.independent.co.uk/news/uk/politics"]
+sitemaps = ["https://www.independent.co.uk/sitemap.xml"]
+allowed_domains = ["independent.co.uk"]
+locale = "en-GB"
+schedule = "0 * * * *"
+"""
+
+
+def test_good_file_loads_with_defaults() -> None:
+    mp, news = parse_sources(GOOD)
+    assert mp.name == "rosena-allin-khan" and mp.kind == "mp_site" and mp.locale == "en-GB"
+    assert mp.domains == ("www.drrosena.co.uk",)
+    assert news.domains == ("independent.co.uk",) and news.mp is None
+    assert news.schedule == "0 * * * *"
+
+
+def test_source_round_trips_through_json() -> None:
+    for source in parse_sources(GOOD):
+        assert source_from_json(source.to_json()) == source
+
+
+def test_repo_sources_file_is_valid() -> None:
+    sources = load_sources(Path(__file__).parents[1] / "sources.toml")
+    assert {s.kind for s in sources} == {"mp_site", "news_site"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD.replace('kind = "mp_site"', 'kind = "blog"'), "unknown kind 'blog'"),
+        (GOOD.replace('start_urls = ["https://www.drrosena.co.uk/news"]', ""), "missing start_urls"),
+        (GOOD.replace("independent-politics", "rosena-allin-khan"), "duplicate name"),
+        (GOOD.replace("https://www.drrosena.co.uk/news", "ftp://x/news"), "bad URL 'ftp://x/news'"),
+        (GOOD.replace("https://www.drrosena.co.uk/news", "news"), "bad URL 'news'"),
+        (GOOD.replace('mp = "Rosena Allin-Khan"', ""), "needs 'mp'"),
+        (GOOD.replace('locale = "en-GB"', 'colour = "red"'), "unknown key 'colour'"),
+        ("[[source]\nname=", "not valid TOML"),
+        ("title = 'x'", "no [[source]] entries"),
+    ],
+)
+def test_each_mistake_names_file_entry_and_problem(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_sources(text, origin="sources.toml")
+    assert message in str(info.value)
+    assert str(info.value).startswith("sources.toml")
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_source_name_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="no source named 'nope'"):
+        select_sources(parse_sources(GOOD), ["nope"], origin="sources.toml")
+
+
+def test_cli_exits_2_with_one_line_on_broken_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "sources.toml"
+    broken.write_text(GOOD.replace('kind = "news_site"', 'kind = "newspaper"'), encoding="utf-8")
+    code = main(["crawl", "--sources", str(broken), "--warehouse", str(tmp_path / "w.duckdb")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1
+    assert str(broken) in err[0] and "source #2 ('independent-politics')" in err[0]
+    assert "unknown kind 'newspaper'" in err[0]
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_cli_exits_2_on_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["crawl", "--sources", str(tmp_path / "none.toml")])
+    assert code == 2
+    assert "sources file not found" in capsys.readouterr().err
+
+
+def test_cli_exits_2_on_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["crawl", "--no-such-flag"])
+    assert info.value.code == 2

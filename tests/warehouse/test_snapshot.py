@@ -1,0 +1,105 @@
+"""Analysts read a published snapshot; loads write a working file and never wait on readers."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pytest
+from mpnews.warehouse.db import OFFLINE_CONFIG
+from mpnews.warehouse.load import load_run
+from mpnews.warehouse.migrate import migrations
+from mpnews.warehouse.snapshot import reader, working_path, writer
+from wh_builders import at, post_row, run_record
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM posts").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _load(path: Path, run_id: str, *post_ids: str) -> None:
+    posts = [post_row(p, run_id, seen_at=at(1)) for p in post_ids]
+    load_run(path, run=run_record(run_id), posts=posts)
+
+
+def test_reader_creates_a_migrated_empty_warehouse_when_missing(warehouse: Path) -> None:
+    con = reader(warehouse)
+    try:
+        assert _count(con) == 0
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (
+            len(migrations()),
+        )
+    finally:
+        con.close()
+    assert warehouse.is_file()
+    assert working_path(warehouse).is_file()
+
+
+def test_reader_is_read_only(warehouse: Path) -> None:
+    con = reader(warehouse)
+    try:
+        with pytest.raises(duckdb.Error):
+            con.execute("DELETE FROM posts")
+    finally:
+        con.close()
+
+
+def test_open_analysts_never_block_loads(warehouse: Path) -> None:
+    _load(warehouse, "r1", "a")
+    analyst = reader(warehouse)
+    plain = duckdb.connect(str(warehouse), read_only=True, config=OFFLINE_CONFIG)
+    try:
+        assert _count(analyst) == _count(plain) == 1
+        _load(warehouse, "r2", "b")
+        _load(warehouse, "r3", "c")
+        assert _count(analyst) == 1  # still its old view, no error
+        assert _count(plain) == 1
+        fresh = reader(warehouse)
+        try:
+            assert _count(fresh) == 3
+        finally:
+            fresh.close()
+    finally:
+        analyst.close()
+        plain.close()
+    with duckdb.connect(str(warehouse), read_only=True, config=OFFLINE_CONFIG) as con:
+        assert _count(con) == 3
+
+
+def test_a_failed_writer_publishes_nothing(warehouse: Path) -> None:
+    _load(warehouse, "r1", "a")
+    with pytest.raises(RuntimeError), writer(warehouse) as con:
+        con.execute("DELETE FROM posts")
+        raise RuntimeError("boom")
+    con = reader(warehouse)
+    try:
+        assert _count(con) == 1
+    finally:
+        con.close()
+
+
+def test_a_copied_warehouse_seeds_a_missing_working_file(warehouse: Path) -> None:
+    _load(warehouse, "r1", "a")
+    shutil.rmtree(working_path(warehouse).parent)
+    _load(warehouse, "r2", "b")
+    con = reader(warehouse)
+    try:
+        assert _count(con) == 2
+    finally:
+        con.close()
+
+
+def test_parallel_loads_wait_their_turn(warehouse: Path) -> None:
+    runs = [(f"r{i}", f"p{i}") for i in range(6)]
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        list(pool.map(lambda r: _load(warehouse, *r), runs))
+    con = reader(warehouse)
+    try:
+        assert _count(con) == len(runs)
+        assert con.execute("SELECT count(*) FROM crawl_runs").fetchone() == (len(runs),)
+    finally:
+        con.close()

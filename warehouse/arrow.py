@@ -1,0 +1,115 @@
+"""Rows to Arrow tables with fixed schemas: how data reaches DuckDB in bulk.
+
+Timestamps are stored as UTC; naive datetimes are taken to be UTC already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+from mpnews.pipeline.records import Rejected
+from mpnews.warehouse.rows import PageRow, PostRow, RunRecord
+
+from mpnews.exceptions import WarehouseError
+
+__all__ = [
+    "PAGES_SCHEMA",
+    "POSTS_SCHEMA",
+    "REJECTIONS_SCHEMA",
+    "pages_table",
+    "posts_table",
+    "rejections_table",
+]
+
+_TEXT = pa.string()
+_TIME = pa.timestamp("us", tz="UTC")
+
+POSTS_SCHEMA = pa.schema(
+    [
+        ("post_id", _TEXT),
+        ("url", _TEXT),
+        ("source", _TEXT),
+        ("kind", _TEXT),
+        ("title", _TEXT),
+        ("author", _TEXT),
+        ("published_date", pa.date32()),
+        ("date_source", _TEXT),
+        ("updated_at", _TIME),
+        ("body", _TEXT),
+        ("categories", pa.list_(_TEXT)),
+        ("mp", _TEXT),
+        ("content_hash", _TEXT),
+        ("page_url", _TEXT),
+        ("seen_at", _TIME),
+        ("run_id", _TEXT),
+        ("ordinal", pa.int64()),
+    ]
+)
+PAGES_SCHEMA = pa.schema(
+    [
+        ("run_id", _TEXT),
+        ("source", _TEXT),
+        ("url", _TEXT),
+        ("final_url", _TEXT),
+        ("status", pa.int32()),
+        ("role", _TEXT),
+        ("content_type", _TEXT),
+        ("fetched_at", _TIME),
+        ("warc_file", _TEXT),
+    ]
+)
+REJECTIONS_SCHEMA = pa.schema(
+    [
+        ("run_id", _TEXT),
+        ("source", _TEXT),
+        ("url", _TEXT),
+        ("stage", _TEXT),
+        ("reason", _TEXT),
+        ("fetched_at", _TIME),
+    ]
+)
+
+
+def posts_table(rows: Sequence[PostRow]) -> pa.Table:
+    """Posts in input order; ``ordinal`` remembers that order (first copy wins)."""
+    columns = _columns(rows, POSTS_SCHEMA.names[:-1])
+    columns["categories"] = [_categories(c) for c in columns["categories"]]
+    columns["ordinal"] = list(range(len(rows)))
+    return _table(columns, POSTS_SCHEMA, "posts")
+
+
+def pages_table(rows: Sequence[PageRow]) -> pa.Table:
+    return _table(_columns(rows, PAGES_SCHEMA.names), PAGES_SCHEMA, "pages")
+
+
+def rejections_table(rows: Sequence[Rejected], run: RunRecord) -> pa.Table:
+    """Rejections stamped with the run they belong to (``Rejected.run_id`` may be empty)."""
+    columns = _columns(rows, REJECTIONS_SCHEMA.names)
+    columns["run_id"] = [run.run_id] * len(rows)
+    return _table(columns, REJECTIONS_SCHEMA, "rejections")
+
+
+def _categories(value: Any) -> list[Any]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise WarehouseError(
+            f"posts.categories must be a tuple of strings, got {value!r}; nothing was loaded"
+        )
+    return list(value)
+
+
+def _columns(rows: Sequence[Any], names: Sequence[str]) -> dict[str, list[Any]]:
+    return {name: [getattr(row, name) for row in rows] for name in names}
+
+
+def _table(columns: dict[str, list[Any]], schema: pa.Schema, what: str) -> pa.Table:
+    arrays = []
+    for field in schema:
+        try:
+            arrays.append(pa.array(columns[field.name], type=field.type))
+        except (pa.ArrowException, TypeError, ValueError) as exc:
+            raise WarehouseError(
+                f"{what}.{field.name}: value of the wrong type ({exc}); nothing was loaded"
+            ) from exc
+    return pa.Table.from_arrays(arrays, schema=schema)

@@ -1,0 +1,126 @@
+"""Loads never block analysts, and analysts never block loads.
+
+DuckDB lets one process write a file and refuses other openers while it does, and an
+open reader blocks the writer. So the file analysts open (``FILE``, e.g.
+``warehouse/mpnews.duckdb``) is a published, read-only snapshot. Loads write a working
+file beside it (``<dir>/.mpnews/<stem>.work.duckdb``) and, after each successful load,
+publish: CHECKPOINT, close, copy to a temp file in ``<dir>``, ``os.replace`` onto FILE.
+A reader still holding the old FILE keeps reading its old copy; new readers see the new.
+
+Loaders take an exclusive lock file beside the working file, so parallel loads (threads
+or processes) wait their turn instead of failing on DuckDB's lock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from mpnews.warehouse.db import connect
+from mpnews.warehouse.migrate import migrate
+
+from mpnews.exceptions import WarehouseError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: DuckDB's own lock still guards the file
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["LOCK_TIMEOUT_SECONDS", "reader", "working_path", "writer"]
+
+LOCK_TIMEOUT_SECONDS = 600.0
+_POLL_SECONDS = 0.05
+
+
+def working_path(path: str | Path) -> Path:
+    """The loader's private working file for the published file ``path``."""
+    published = Path(path)
+    return published.parent / ".mpnews" / f"{published.stem}.work.duckdb"
+
+
+@contextmanager
+def writer(
+    path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated connection on the working file; on clean exit ``path`` is republished.
+
+    On an error nothing is published and the error propagates.
+    """
+    published = Path(path)
+    work = working_path(published)
+    with _exclusive(work.with_suffix(".lock"), lock_timeout):
+        _seed(work, published)
+        con = connect(work)
+        try:
+            migrate(con)
+            yield con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _publish(work, published)
+
+
+def reader(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection on the published file (created empty and migrated if missing)."""
+    published = Path(path)
+    if not published.is_file():
+        with writer(published):
+            pass
+    return connect(published, read_only=True)
+
+
+def _seed(work: Path, published: Path) -> None:
+    """Start the working file from the published one (fresh machine, copied warehouse)."""
+    if work.exists() or not published.is_file():
+        return
+    work.parent.mkdir(parents=True, exist_ok=True)
+    _copy_atomically(published, work)
+
+
+def _publish(work: Path, published: Path) -> None:
+    _copy_atomically(work, published)
+
+
+def _copy_atomically(src: Path, dest: Path) -> None:
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WarehouseError(f"{dest}: cannot publish warehouse copy of {src}: {exc}") from exc
+
+
+@contextmanager
+def _exclusive(lock_path: Path, timeout: float) -> Iterator[None]:
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as handle:
+        if fcntl is not None:
+            _acquire(handle.fileno(), lock_path, timeout)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _acquire(fd: int, lock_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise WarehouseError(
+                    f"{lock_path}: another load held the warehouse for over {timeout:.0f}s"
+                ) from None
+            time.sleep(_POLL_SECONDS)
