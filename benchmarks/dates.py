@@ -22,7 +22,7 @@ from w3lib.encoding import html_to_unicode
 
 from mpnews.pipeline.dating import find_date
 
-__all__ = ["main", "score_page", "PageResult"]
+__all__ = ["PageResult", "main", "score_page"]
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".bench"
@@ -108,7 +108,8 @@ def _report(set_name: str, results: list[PageResult], wall: float, failures: int
         print(f"{name:<20}{right / n:>10.3f}{covered / n:>10.3f}{speed:>10.1f}")
     wrong = [r for r in results if r.answers[0] != r.gold]
     for r in wrong[:failures]:
-        print(f"  {r.page_id}: gold={r.gold} ours={r.answers[0]} orig={r.answers[1]} :: {r.detail[:300]}")
+        print(f"  {r.page_id}: gold={r.gold} ours={r.answers[0]} orig={r.answers[1]}")
+        print(f"    {r.detail[:300]}")
 
 
 def main(argv: list[str] | None = None) -> None:

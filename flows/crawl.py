@@ -79,6 +79,7 @@ def crawl_source(source: Source, run_id: str, settings: Settings) -> CrawlOutcom
         "--archive-dir", str(settings.archive_dir),
         "--stats-out", str(stats_path),
         "--user-agent-contact", settings.contact_url,
+        *_politeness(settings),
     ]  # fmt: skip
     started = datetime.now(UTC)
     report(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
@@ -193,6 +194,14 @@ def _run_record(
         rejections=len(extracted.rejections) if extracted else 0,
         error=error,
     )
+
+
+def _politeness(settings: Settings) -> list[str]:
+    """Scrapy overrides for the per-request delay (``MPNEWS_CRAWL_DELAY``), when set."""
+    if settings.crawl_delay is None:
+        return []
+    delay = str(settings.crawl_delay)
+    return ["-s", f"DOWNLOAD_DELAY={delay}", "-s", f"AUTOTHROTTLE_START_DELAY={delay}"]
 
 
 def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:

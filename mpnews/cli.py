@@ -74,6 +74,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     with serve_samples() as server, WebhookReceiver() as receiver:
         sources_file.write_text(server.sources_toml(), encoding="utf-8")
         os.environ.setdefault("MPNEWS_ALERT_WEBHOOK", receiver.url)
+        os.environ.setdefault("MPNEWS_CRAWL_DELAY", "0")  # the sample sites are local
         print(f"sample sites: {', '.join(sorted(server.base_urls.values()))}", file=sys.stderr)
         results = _run_flow(settings, sources_file, None)
         alerts = list(receiver.received)

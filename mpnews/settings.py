@@ -31,6 +31,7 @@ class Settings:
     contact_url: str = DEFAULT_CONTACT
     workers: int = 0
     crawl_timeout: int = 3600
+    crawl_delay: float | None = None
 
     @property
     def home(self) -> Path:
@@ -57,6 +58,7 @@ class Settings:
             contact_url=env.get("MPNEWS_CONTACT_URL") or DEFAULT_CONTACT,
             workers=_int(env, "MPNEWS_WORKERS", 0),
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
+            crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]
@@ -86,6 +88,19 @@ def _int(env: Mapping[str, str], key: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"environment: {key}={raw!r} is not a whole number") from None
+    if value < 0:
+        raise ConfigError(f"environment: {key} must be 0 or more")
+    return value
+
+
+def _float(env: Mapping[str, str], key: str) -> float | None:
+    raw = env.get(key)
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"environment: {key}={raw!r} is not a number of seconds") from None
     if value < 0:
         raise ConfigError(f"environment: {key} must be 0 or more")
     return value

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import htmldate
 import lxml.html
@@ -23,29 +23,26 @@ from lxml.html import HtmlElement
 from . import dating_formats as fmt
 from .dating_formats import parse_date_text
 
-__all__ = ["DateCandidate", "DateChoice", "SOURCES", "parse_date_text", "find_date_candidates", "find_date"]
+__all__ = [
+    "SOURCES",
+    "DateCandidate",
+    "DateChoice",
+    "find_date",
+    "find_date_candidates",
+    "parse_date_text",
+]
 
-SOURCES: tuple[str, ...] = ("listing", "feed", "visible", "time", "jsonld", "meta", "url", "htmldate")
+SOURCES: tuple[str, ...] = ("listing", "feed", "visible", "time", "jsonld", "meta", "url")
+SOURCES += ("htmldate",)
 _STRONG = frozenset({"listing", "feed", "visible", "time", "jsonld", "meta"})
 _WEIGHT = {"jsonld": 3.0, "meta": 3.0, "listing": 2.5, "feed": 2.5, "time": 2.0, "visible": 2.0}
+_TIMED = frozenset({"jsonld", "meta", "time"})
 _EARLIEST = date(1990, 1, 1)
 
-_PUBLISHED_KEYS = frozenset(
-    "article:published_time article:published og:article:published_time og:published_time "
-    "og:pubdate datepublished datecreated date_published publishdate publish_date publish-date "
-    "published_time published-date pubdate parsely-pub-date sailthru.date article.published "
-    "article:post_date cxenseparse:recs:publishtime citation_publication_date citation_date "
-    "dc.date dc.date.issued dc.date.created dc.created dcterms.created dcterms.date dcterms.issued "
-    "dc:date dc:created date originalpublicationdate rnews:datepublished displaydate "
-    "shareaholic:article_published_time publication_date".split()
-)
-_GENERIC_KEYS = frozenset({"date", "dc.date", "dcterms.date", "dc:date", "citation_date", "displaydate"})
-_MODIFIED_KEYS = frozenset(
-    "article:modified_time article:modified og:updated_time og:modified_time datemodified "
-    "dcterms.modified dc.modified last-modified lastmod modified_time updated_time".split()
-)
 _ARTICLE_TYPES = re.compile(r"article|posting|report|blog|newsitem", re.I)
-_SKIP_AREA = re.compile(r"comment|sidebar|related|widget|footer|recent|popular|teaser|reply|trending", re.I)
+_SKIP_AREA = re.compile(
+    r"comment|sidebar|related|widget|footer|recent|popular|teaser|reply|trending", re.I
+)
 _DATE_CUE = re.compile(r"date|time|byline|posted|publish|dateline|datum|entry-meta|post-meta", re.I)
 _PUBLISH_CUE = re.compile(r"publish|entry-date|post-date|created|datepublished", re.I)
 _MODIFIED_CUE = re.compile(r"updat|modif|aktualisiert|mis à jour", re.I)
@@ -55,14 +52,15 @@ _JSONLD = XPath('//script[contains(@type, "ld+json")]')
 _METAS = XPath("//meta[@content]")
 _MICRODATA = XPath('//body//*[@itemprop="datePublished" or @itemprop="dateCreated"]')
 _TIMES = XPath("//time[@datetime]")
-_CUED = XPath(
-    "//body//*[self::p or self::span or self::div or self::time or self::li or self::small or self::abbr"
-    " or self::em or self::strong or self::h2 or self::h3 or self::h4 or self::a or self::header][@class or @id]"
-)
+_CUED_TAGS: tuple[str, ...] = ("p", "span", "div", "time", "li", "small", "abbr", "em", "strong")
+_CUED_TAGS += ("a", "header", "h2", "h3", "h4")
+_CUED = XPath(f"//body//*[{' or '.join(f'self::{t}' for t in _CUED_TAGS)}][@class or @id]")
 _TITLE = XPath("(//body//h1)[1]")
 _CANONICAL = XPath('//link[@rel="canonical"]/@href')
-_US_PAGE = XPath('boolean(/html[starts-with(translate(@lang, "US", "us"), "en-us")'
-                 ' or starts-with(translate(@xml:lang, "US", "us"), "en-us")])')
+_US_PAGE = XPath(
+    'boolean(/html[starts-with(translate(@lang, "US", "us"), "en-us")'
+    ' or starts-with(translate(@xml:lang, "US", "us"), "en-us")])'
+)
 
 Found = Iterator[tuple[bool, "DateCandidate"]]
 
@@ -110,10 +108,12 @@ def find_date(
 ) -> DateChoice | None:
     """Reconcile the page's candidates and ``hints`` into one date, or None."""
     tree = _as_tree(html)
-    latest = today or (datetime.now(timezone.utc).date() + timedelta(days=1))
+    latest = today or (datetime.now(UTC).date() + timedelta(days=1))
     published, modified = _collect(tree, url, locale)
     candidates = [c for c in (*hints, *published) if _EARLIEST <= c.value <= latest]
-    day_first = frozenset({"listing"} if tree is not None and _US_PAGE(tree) else {"listing", "visible"})
+    day_first = frozenset(
+        {"listing"} if tree is not None and _US_PAGE(tree) else {"listing", "visible"}
+    )
     choice = _reconcile(candidates, day_first)
     if choice is None or _weak(choice, candidates):
         fallback = _htmldate(tree, url, latest)
@@ -146,14 +146,17 @@ def _reconcile(candidates: list[DateCandidate], day_first: frozenset[str]) -> Ch
     days = [c for c in candidates if c.source == "url" and not _month_only(c)]
     fallback = [c for c in candidates if c.source == "htmldate"]
     if days:
-        return days[0].value, "url", 0.7 if any(_agrees(f, days[0].value) for f in fallback) else 0.6
+        agree = any(_agrees(f, days[0].value) for f in fallback)
+        return days[0].value, "url", 0.7 if agree else 0.6
     if fallback:
         agree = any(_agrees(c, fallback[0].value) for c in candidates if c.source == "url")
         return fallback[0].value, "htmldate", 0.5 if agree else 0.4
     return None
 
 
-def _vote(strong: list[DateCandidate], candidates: list[DateCandidate], day_first: frozenset[str]) -> Choice:
+def _vote(
+    strong: list[DateCandidate], candidates: list[DateCandidate], day_first: frozenset[str]
+) -> Choice:
     weighted = _weighted(strong)
     scores: dict[date, float] = {}
     for cand, weight in weighted:
@@ -174,7 +177,7 @@ def _vote(strong: list[DateCandidate], candidates: list[DateCandidate], day_firs
     best = max(scores, key=lambda v: (scores[v], -_rank(candidates, v)))
     agreeing = {c.source for c in candidates if _agrees(c, best)}
     base = 0.95 if len(agreeing & _STRONG) >= 2 or "url" in agreeing else 0.85
-    source = min(agreeing & _STRONG or agreeing, key=SOURCES.index)
+    source = min(agreeing & _STRONG or agreeing, key=_order)
     return best, source, base * scores[best] / sum(scores.values())
 
 
@@ -184,10 +187,10 @@ def _weighted(strong: list[DateCandidate]) -> list[tuple[DateCandidate, float]]:
     weighted = []
     for cand in strong:
         weight = _WEIGHT[cand.source] if cand.source not in seen else 0.25
-        if cand.source == "meta" and cand.raw.split("=", 1)[0] in _GENERIC_KEYS:
+        if cand.source == "meta" and cand.raw.split("=", 1)[0] in fmt.GENERIC_KEYS:
             weight = min(weight, 1.5)
-        if cand.at is not None and cand.source in ("jsonld", "meta", "time") and cand.source not in seen:
-            weight += 0.5
+        if cand.at is not None and cand.source in _TIMED and cand.source not in seen:
+            weight += 0.5  # structured metadata with a time is the most precise reading
         seen.add(cand.source)
         weighted.append((cand, weight))
     return weighted
@@ -199,7 +202,9 @@ def _settle(cand: DateCandidate, pins: dict[date, float]) -> date:
     return max(options, key=lambda d: (pins[d], d == cand.value)) if options else cand.value
 
 
-def _trust_day_first(strong: list[DateCandidate], scores: dict[date, float], sources: frozenset[str]) -> None:
+def _trust_day_first(
+    strong: list[DateCandidate], scores: dict[date, float], sources: frozenset[str]
+) -> None:
     """A listing/visible date whose day/month swap is a structured date wins: trust day-first."""
     for cand in strong:
         day, month = cand.value.day, cand.value.month
@@ -210,7 +215,11 @@ def _trust_day_first(strong: list[DateCandidate], scores: dict[date, float], sou
 
 
 def _rank(candidates: list[DateCandidate], value: date) -> int:
-    return min((SOURCES.index(c.source) for c in candidates if c.value == value), default=len(SOURCES))
+    return min((_order(c.source) for c in candidates if c.value == value), default=len(SOURCES))
+
+
+def _order(source: str) -> int:
+    return SOURCES.index(source) if source in SOURCES else len(SOURCES)
 
 
 def _weak(choice: Choice, candidates: list[DateCandidate]) -> bool:
@@ -220,7 +229,7 @@ def _weak(choice: Choice, candidates: list[DateCandidate]) -> bool:
 
 
 def _prefer_fallback(choice: Choice | None, fallback: DateCandidate) -> Choice | None:
-    """htmldate overrides a lone time/visible reading, unless visible text outvoted other sources."""
+    """htmldate overrides a lone time/visible reading, unless visible text outvoted others."""
     if choice is None or choice[1] not in _STRONG or choice[0] == fallback.value:
         return None
     if choice[1] == "visible" and choice[2] < 0.8:
@@ -249,18 +258,24 @@ def _month_only(cand: DateCandidate) -> bool:
 def _as_utc(cand: DateCandidate, locale: str) -> datetime:
     if cand.at is not None:
         return cand.at
-    return datetime.combine(cand.value, time(), fmt.home_zone(locale)).astimezone(timezone.utc)
+    return datetime.combine(cand.value, time(), fmt.home_zone(locale)).astimezone(UTC)
 
 
 def _htmldate(tree: HtmlElement | None, url: str, latest: date) -> DateCandidate | None:
     if tree is None:
         return None
     found = htmldate.find_date(
-        tree, url=url or None, original_date=True, outputformat="%Y-%m-%d", extensive_search=True,
-        min_date=datetime.combine(_EARLIEST, time()), max_date=datetime.combine(latest, time()),
+        tree,
+        url=url or None,
+        original_date=True,
+        outputformat="%Y-%m-%d",
+        extensive_search=True,
+        min_date=datetime.combine(_EARLIEST, time()),
+        max_date=datetime.combine(latest, time()),
     )
     value = parse_date_text(found or "")
-    return DateCandidate(value, "htmldate", found or "") if value and _EARLIEST <= value <= latest else None
+    valid = value is not None and _EARLIEST <= value <= latest
+    return DateCandidate(value, "htmldate", found or "") if value and valid else None
 
 
 # -- candidates from the page -----------------------------------------------------------------
@@ -279,7 +294,9 @@ def _as_tree(html: str | bytes | HtmlElement) -> HtmlElement | None:
         return None
 
 
-def _collect(tree: HtmlElement | None, url: str, locale: str) -> tuple[list[DateCandidate], list[DateCandidate]]:
+def _collect(
+    tree: HtmlElement | None, url: str, locale: str
+) -> tuple[list[DateCandidate], list[DateCandidate]]:
     published: list[DateCandidate] = []
     modified: list[DateCandidate] = []
     finders = (_from_jsonld, _from_meta, _from_times, _from_visible) if tree is not None else ()
@@ -295,10 +312,12 @@ def _collect(tree: HtmlElement | None, url: str, locale: str) -> tuple[list[Date
     return published, modified
 
 
-def _candidate(source: str, raw: str, locale: str) -> DateCandidate | None:
-    moment = fmt.parse_moment(raw.split("=", 1)[-1] if source in ("jsonld", "meta") else raw, locale)
-    return DateCandidate(moment.value, source, raw if source in ("jsonld", "meta") else moment.raw, moment.at) \
-        if moment is not None else None
+def _candidate(source: str, text: str, locale: str, key: str = "") -> DateCandidate | None:
+    """A candidate read from ``text``; ``raw`` is ``key=text`` for meta and JSON-LD."""
+    moment = fmt.parse_moment(text, locale)
+    if moment is None:
+        return None
+    return DateCandidate(moment.value, source, f"{key}={text}" if key else moment.raw, moment.at)
 
 
 def _ranked(found: list[tuple[int, bool, DateCandidate]]) -> Found:
@@ -312,7 +331,7 @@ def _from_jsonld(tree: HtmlElement, locale: str) -> Found:
         for obj in fmt.json_objects(script.text or ""):
             rank = 0 if _ARTICLE_TYPES.search(str(obj.get("@type", ""))) else 1
             for key in ("datePublished", "dateCreated", "dateModified"):
-                cand = _candidate("jsonld", f"{key}={obj.get(key) or ''}", locale)
+                cand = _candidate("jsonld", str(obj.get(key) or ""), locale, key)
                 if cand is not None:
                     found.append((rank, key == "dateModified", cand))
     return _ranked(found)
@@ -321,14 +340,14 @@ def _from_jsonld(tree: HtmlElement, locale: str) -> Found:
 def _from_meta(tree: HtmlElement, locale: str) -> Found:
     found: list[tuple[int, bool, DateCandidate]] = []
     for elem in _METAS(tree):
-        key = (elem.get("property") or elem.get("name") or elem.get("itemprop") or "").strip().lower()
-        if key in _PUBLISHED_KEYS or key in _MODIFIED_KEYS:
-            cand = _candidate("meta", f"{key}={elem.get('content', '')}", locale)
+        key = (elem.get("property") or elem.get("name") or elem.get("itemprop") or "").lower()
+        if key in fmt.PUBLISHED_KEYS or key in fmt.MODIFIED_KEYS:
+            cand = _candidate("meta", elem.get("content", ""), locale, key)
             if cand is not None:
-                found.append((int(key in _GENERIC_KEYS), key in _MODIFIED_KEYS, cand))
+                found.append((int(key in fmt.GENERIC_KEYS), key in fmt.MODIFIED_KEYS, cand))
     for elem in _MICRODATA(tree):
         value = elem.get("content") or elem.get("datetime") or elem.text_content()[:200]
-        cand = _candidate("meta", f"{elem.get('itemprop', '').lower()}={value}", locale)
+        cand = _candidate("meta", value, locale, elem.get("itemprop", "").lower())
         if cand is not None:
             found.append((1, False, cand))
     return _ranked(found)
@@ -354,8 +373,9 @@ def _from_visible(tree: HtmlElement, locale: str) -> Found:
         text = " ".join(elem.text_content().split())[:200]
         moment = fmt.parse_moment(text, locale)
         if moment is not None:
-            yield _MODIFIED_CUE.search(text[: moment.start]) is not None, DateCandidate(
-                moment.value, "visible", moment.raw, moment.at
+            yield (
+                _MODIFIED_CUE.search(text[: moment.start]) is not None,
+                DateCandidate(moment.value, "visible", moment.raw, moment.at),
             )
             count += 1
         if count >= 3:
@@ -372,7 +392,11 @@ def _visible_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
                 break
             yield sibling
     for elem in _CUED(tree):
-        if _DATE_CUE.search(_cues(elem)) and len(elem.text_content()) <= 200 and not _in_skipped_area(elem):
+        if (
+            _DATE_CUE.search(_cues(elem))
+            and len(elem.text_content()) <= 200
+            and not _in_skipped_area(elem)
+        ):
             yield elem
 
 
@@ -382,5 +406,6 @@ def _cues(elem: HtmlElement | None) -> str:
 
 def _in_skipped_area(elem: HtmlElement) -> bool:
     return any(
-        node.tag in ("footer", "aside", "nav") or _SKIP_AREA.search(_cues(node)) for node in elem.iterancestors()
+        node.tag in ("footer", "aside", "nav") or _SKIP_AREA.search(_cues(node))
+        for node in elem.iterancestors()
     )

@@ -18,26 +18,33 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 __all__ = [
-    "Moment", "iter_moments", "parse_moment", "parse_date_text", "home_zone", "is_utc_stamp",
-    "url_date", "json_objects",
+    "GENERIC_KEYS",
+    "MODIFIED_KEYS",
+    "PUBLISHED_KEYS",
+    "Moment",
+    "home_zone",
+    "is_utc_stamp",
+    "iter_moments",
+    "json_objects",
+    "parse_date_text",
+    "parse_moment",
+    "url_date",
 ]
 
+_MONTH_NAMES = (  # English, then German and French for the multilingual evaluation sets
+    "january february march april may june july august september october november december",
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "jänner feb maerz apr mai jun jul aug sept okt nov dez",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+)
 _MONTHS: dict[str, int] = {
-    **{m: i for i, m in enumerate(
-        "january february march april may june july august september october november december".split(), 1)},
-    **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
-    "sept": 9,
-    # German and French, for the multilingual evaluation sets
-    **{m: i for i, m in enumerate(
-        "januar februar märz april mai juni juli august september oktober november dezember".split(), 1)},
-    "jänner": 1, "maerz": 3, "okt": 10, "dez": 12, "mär": 3,
-    **{m: i for i, m in enumerate(
-        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1)},
-}
+    name: number for row in _MONTH_NAMES for number, name in enumerate(row.split(), 1)
+} | {"mär": 3}
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _TZ_RE = r"Z|UTC|GMT|BST|CEST|CET|EDT|EST|PDT|PST|[+-]\d{2}(?::?\d{2})?"
 _TIME_RE = (
@@ -50,7 +57,10 @@ _ISO = re.compile(
     rf"\s*(?P<tz>{_TZ_RE})?)?(?!\d)",
     re.I,
 )
-_YMD = re.compile(r"(?<![\d/.])(?P<y>\d{4})(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])" + _TIME_RE, re.I)
+_YMD = re.compile(
+    r"(?<![\d/.])(?P<y>\d{4})(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])" + _TIME_RE,
+    re.I,
+)
 _NUMERIC = re.compile(
     r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"(?!\d|[/.-]\d)" + _TIME_RE,
@@ -67,7 +77,11 @@ _MONTH_DAY = re.compile(
     re.I,
 )
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("iso", _ISO), ("ymd", _YMD), ("numeric", _NUMERIC), ("day_month", _DAY_MONTH), ("month_day", _MONTH_DAY),
+    ("iso", _ISO),
+    ("ymd", _YMD),
+    ("numeric", _NUMERIC),
+    ("day_month", _DAY_MONTH),
+    ("month_day", _MONTH_DAY),
 )
 _UTC_END = re.compile(r"(?:\d|\s)(?:Z|UTC|GMT|[+-]00:?00)\s*$", re.I)
 _UTC_OFFSET = re.compile(r"[+-]00(?::?00)?")
@@ -109,7 +123,11 @@ def iter_moments(text: str, locale: str = "en-GB") -> Iterator[Moment]:
     if not isinstance(text, str) or not text:
         return
     matches = sorted(
-        ((m.start(), -m.end(), kind, m) for kind, rx in _PATTERNS for m in rx.finditer(text[:5000])),
+        (
+            (m.start(), -m.end(), kind, m)
+            for kind, rx in _PATTERNS
+            for m in rx.finditer(text[:5000])
+        ),
         key=lambda item: item[:2],
     )
     taken = -1
@@ -153,7 +171,9 @@ def _full_year(text: str) -> int:
     return year
 
 
-def _with_time(written: date, parts: dict[str, str | None], locale: str, match: re.Match[str]) -> Moment:
+def _with_time(
+    written: date, parts: dict[str, str | None], locale: str, match: re.Match[str]
+) -> Moment:
     raw = match.group(0).strip()
     clock = _clock(parts)
     if clock is None:
@@ -161,7 +181,7 @@ def _with_time(written: date, parts: dict[str, str | None], locale: str, match: 
     token = (parts.get("tz") or "").lower()
     zone = _zone(token, home_zone(locale))
     local = datetime(written.year, written.month, written.day, *clock, tzinfo=zone)
-    at = local.astimezone(timezone.utc)
+    at = local.astimezone(UTC)
     shown = at.astimezone(home_zone(locale)).date() if _is_utc(token) else written
     return Moment(shown, at, raw, match.start(), match.end())
 
@@ -191,7 +211,7 @@ def _zone(token: str, home: tzinfo) -> tzinfo:
     if not token:
         return home
     if _is_utc(token):
-        return timezone.utc
+        return UTC
     if token in _NAMED_OFFSETS:
         return timezone(timedelta(hours=_NAMED_OFFSETS[token]))
     digits = token[1:].replace(":", "")
@@ -202,7 +222,29 @@ def _zone(token: str, home: tzinfo) -> tzinfo:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-# -- dates in urls and JSON-LD text ----------------------------------------------------------
+# -- dates in urls, meta keys and JSON-LD text ----------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# meta name/property/itemprop keys (lower case) that hold a publication or a modified date
+PUBLISHED_KEYS = _words(
+    "article:published_time article:published og:article:published_time og:published_time "
+    "og:pubdate datepublished datecreated date_published publishdate publish_date publish-date "
+    "published_time published-date pubdate parsely-pub-date sailthru.date article.published "
+    "article:post_date cxenseparse:recs:publishtime citation_publication_date citation_date "
+    "dc.date dc.date.issued dc.date.created dc.created dcterms.created dcterms.date "
+    "dcterms.issued dc:date dc:created date originalpublicationdate rnews:datepublished "
+    "displaydate shareaholic:article_published_time publication_date"
+)
+# Generic keys often hold a modified or crawl date: they vote less than the specific ones.
+GENERIC_KEYS = _words("date dc.date dcterms.date dc:date citation_date displaydate")
+MODIFIED_KEYS = _words(
+    "article:modified_time article:modified og:updated_time og:modified_time datemodified "
+    "dcterms.modified dc.modified last-modified lastmod modified_time updated_time"
+)
 
 _URL_DAY = re.compile(
     r"(?<!\d)((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from mpnews.pipeline.records import Post
 from w3lib.url import safe_url_string
 
-__all__ = ["canonical_url", "collapse", "content_hash", "date_strength", "post_id"]
+__all__ = ["canonical_url", "collapse", "content_hash", "date_strength", "post_id", "url_key"]
 
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|"
@@ -39,7 +39,8 @@ _SOURCE_STRENGTH = {
 
 def canonical_url(url: str) -> str:
     """One spelling per page: lowercase scheme/host, no default port, fragment,
-    tracking or AMP markers; sorted query; no trailing slash except the root."""
+    tracking or AMP markers; sorted query. A trailing slash is kept as the site spells
+    its permalinks (``url_key`` ignores it when matching copies)."""
     parts = urlsplit(safe_url_string(url.strip()))
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -50,9 +51,15 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, _clean_path(parts.path), urlencode(query), ""))
 
 
-def post_id(canonical: str) -> str:
-    """A stable 16-hex-digit id for a canonical URL."""
-    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).hexdigest()
+def url_key(url: str) -> str:
+    """The key two spellings of one page share: the canonical URL without a trailing slash."""
+    canonical = canonical_url(url)
+    return canonical[:-1] if canonical.endswith("/") and urlsplit(canonical).path != "/" else canonical
+
+
+def post_id(url: str) -> str:
+    """A stable 16-hex-digit id for a page, the same for every spelling of its URL."""
+    return hashlib.blake2b(url_key(url).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def content_hash(body: str) -> str:
@@ -75,7 +82,7 @@ def collapse(posts: Iterable[Post]) -> list[Post]:
     (same body fingerprint and title). Output is sorted, whatever the input order."""
     groups: dict[str, list[Post]] = {}
     for post in posts:
-        groups.setdefault(canonical_url(post.url), []).append(post)
+        groups.setdefault(url_key(post.url), []).append(post)
     merged = [_merge(sorted(group, key=_preference)) for _, group in sorted(groups.items())]
     seen: set[tuple[str, str]] = set()
     kept: list[Post] = []
@@ -93,12 +100,13 @@ def _is_noise(key: str, value: str) -> bool:
 
 def _clean_path(path: str) -> str:
     path = _SLASHES.sub("/", path or "/")
+    trailing = path.endswith("/")
     segments = [s for s in path.split("/") if s]
     if segments and segments[-1].lower() == "amp":
         segments.pop()
     if segments and segments[0].lower() == "amp":
         segments.pop(0)
-    return "/" + "/".join(segments)
+    return "/" + "/".join(segments) + ("/" if trailing and segments else "")
 
 
 def _preference(post: Post) -> tuple[object, ...]:

@@ -56,7 +56,7 @@ def extract_run(
     posts: list[Post] = []
     rejections: list[Rejected] = []
     stream = _recording(warc_paths, source.name, pages)
-    for result in process_pages(stream, locale=source.locale, workers=workers):
+    for result in process_pages(stream, locale=source.locale, family=source.family, workers=workers):
         (rejections if isinstance(result, Rejected) else posts).append(result)  # type: ignore[arg-type]
     final = tuple(finalise_post(p, source) for p in collapse(posts))
     return RunExtract(final, tuple(rejections), tuple(pages))

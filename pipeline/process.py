@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from itertools import islice
@@ -26,23 +26,30 @@ CHUNKS_IN_FLIGHT_PER_WORKER = 2
 
 
 def process_pages(
-    pages: Iterable[RawPage], *, locale: str = "en-GB", workers: int | None = None
+    pages: Iterable[RawPage],
+    *,
+    locale: str = "en-GB",
+    family: str = "auto",
+    workers: int | None = None,
 ) -> Iterator[Post | Rejected]:
     """Every post and rejection from ``pages``, in input order. ``workers=1`` runs inline."""
     count = workers or os.cpu_count() or 1
+    work = partial(extract_many, locale=locale, family=family)
     if count <= 1:
-        yield from extract_many(pages, locale=locale)
+        yield from work(pages)
         return
     context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        yield from _pooled(pool, pages, locale, count * CHUNKS_IN_FLIGHT_PER_WORKER)
+        yield from _pooled(pool, work, pages, count * CHUNKS_IN_FLIGHT_PER_WORKER)
 
 
-def extract_many(pages: Iterable[RawPage], *, locale: str = "en-GB") -> list[Post | Rejected]:
+def extract_many(
+    pages: Iterable[RawPage], *, locale: str = "en-GB", family: str = "auto"
+) -> list[Post | Rejected]:
     """Extract a batch of pages in this process; flat list of posts and rejections."""
     results: list[Post | Rejected] = []
     for page in pages:
-        found = extract_page(page, locale=locale)
+        found = extract_page(page, locale=locale, family=family)
         if isinstance(found, Rejected):
             results.append(found)
         else:
@@ -51,9 +58,11 @@ def extract_many(pages: Iterable[RawPage], *, locale: str = "en-GB") -> list[Pos
 
 
 def _pooled(
-    pool: ProcessPoolExecutor, pages: Iterable[RawPage], locale: str, limit: int
+    pool: ProcessPoolExecutor,
+    work: Callable[[list[RawPage]], list[Post | Rejected]],
+    pages: Iterable[RawPage],
+    limit: int,
 ) -> Iterator[Post | Rejected]:
-    work = partial(extract_many, locale=locale)
     pending: deque[Future[list[Post | Rejected]]] = deque()
     for chunk in _chunks(pages, CHUNK_SIZE):
         pending.append(pool.submit(work, chunk))

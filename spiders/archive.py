@@ -28,8 +28,9 @@ from warcio.warcwriter import WARCWriter
 from mpnews.spiders.middlewares import DOWNLOAD_ERROR
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 __all__ = ["ROLE_META", "WarcArchiveExtension", "page_role", "warc_path"]
 
@@ -143,7 +144,7 @@ class WarcArchiveExtension:
             protocol="HTTP/1.1",
         )
         warc_headers = {
-            "WARC-Date": datetime_to_iso_date(fetched, use_micros=True),
+            "WARC-Date": datetime_to_iso_date(_naive_utc(fetched), use_micros=True),
             "MPNews-Source": self._source,
             "MPNews-Run-Id": self.run_id,
             "MPNews-Requested-URL": redirects[0],
@@ -176,3 +177,8 @@ def _reason_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Unknown"
+
+
+def _naive_utc(when: datetime) -> datetime:
+    """warcio appends its own ``Z``: hand it a naive UTC time (an aware one gives ``+00:00Z``)."""
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when

@@ -1,4 +1,4 @@
-"""Plumbing shared by the spiders: one Source, a domain policy, a page budget, one request per URL."""
+"""Plumbing shared by the spiders: a Source, a domain policy, a page budget, one fetch per URL."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import scrapy
 from lxml.etree import XPath
 from scrapy.http import Request, Response, TextResponse
+from twisted.python.failure import Failure
 
 from mpnews.config import Source, source_from_json
 from mpnews.exceptions import ConfigError
@@ -106,8 +107,9 @@ class SourceSpider(scrapy.Spider):
         self._seen.add(key)
         self.requested += 1
         callback = getattr(self, self.callbacks.get(role, "parse_nothing"))
+        meta = {ROLE_META: role, **meta}
         return Request(
-            url, callback=callback, meta={ROLE_META: role, **meta}, priority=_PRIORITY[role]
+            url, callback=callback, errback=self.on_error, meta=meta, priority=_PRIORITY[role]
         )
 
     def follow_all(self, links: Iterable[tuple[str, str]], **meta: Any) -> Iterator[Request]:
@@ -115,6 +117,11 @@ class SourceSpider(scrapy.Spider):
             request = self.follow_url(url, role, **meta)
             if request is not None:
                 yield request
+
+    def on_error(self, failure: Failure) -> None:
+        """Download errors are already counted in the crawl stats; note them quietly."""
+        request = getattr(failure, "request", None)
+        logger.info("No page for %s: %s", getattr(request, "url", "?"), failure.getErrorMessage())
 
     def mark_seen(self, response: Response) -> None:
         """Remember the final URL of a redirected response so it is not fetched again."""

@@ -26,8 +26,9 @@ from twisted.internet.task import deferLater
 from mpnews.spiders.urls import DomainPolicy
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 __all__ = [
     "DOWNLOAD_ERROR",
@@ -142,9 +143,7 @@ class DownloadErrorMiddleware:
             return None
         reason = error_reason(exception)
         logger.info("Download failed for good: %s (%s)", request.url, reason)
-        self.crawler.signals.send_catch_log(
-            signal=DOWNLOAD_ERROR, request=request, reason=reason
-        )
+        self.crawler.signals.send_catch_log(signal=DOWNLOAD_ERROR, request=request, reason=reason)
         return None
 
 

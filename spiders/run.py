@@ -103,15 +103,25 @@ def _key_value(item: str) -> tuple[str, str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m mpnews.spiders.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--source-json", required=True, help="Source.to_json() of the source to crawl")
+    parser = argparse.ArgumentParser(
+        prog="python -m mpnews.spiders.run", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--source-json", required=True, help="Source.to_json() of the source to crawl"
+    )
     parser.add_argument("--run-id", required=True)
-    parser.add_argument("--archive-dir", required=True, help="WARC goes to DIR/<source>/<run_id>.warc.gz")
+    parser.add_argument(
+        "--archive-dir", required=True, help="WARC goes to DIR/<source>/<run_id>.warc.gz"
+    )
     parser.add_argument("--stats-out", required=True, help="where to write the stats JSON")
     parser.add_argument("--user-agent-contact", default=None, help="contact URL for the User-Agent")
-    parser.add_argument("--max-pages", type=int, default=None, help="cap on requests (default: source's)")
+    parser.add_argument(
+        "--max-pages", type=int, default=None, help="cap on requests (default: source's)"
+    )
     parser.add_argument("--log-file", default=None)
-    parser.add_argument("-s", "--set", action="append", default=[], metavar="KEY=VALUE", help="Scrapy setting")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="KEY=VALUE", help="Scrapy setting"
+    )
     return parser
 
 

@@ -67,4 +67,3 @@ class DomainPolicy:
         if port != _DEFAULT_PORTS[scheme]:
             return False
         return any(host == h or host.endswith("." + h) for h in self._hosts)
-

@@ -75,7 +75,7 @@ def robots_sitemaps(body: bytes) -> list[str]:
 
 def _parse(body: bytes) -> etree._Element | None:
     body = _strip_doctype(_inflate(body))
-    if not body.lstrip()[:1] == b"<":
+    if body.lstrip()[:1] != b"<":
         return None
     parser = etree.XMLParser(
         resolve_entities=False,

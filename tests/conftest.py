@@ -16,6 +16,7 @@ for _key, _value in {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    "MPNEWS_CRAWL_DELAY": "0",
 }.items():
     os.environ[_key] = _value
 for _key in ("MPNEWS_ALERT_WEBHOOK", "MPNEWS_ALERT_URLS", "MPNEWS_WAREHOUSE", "PREFECT_API_URL"):

@@ -65,7 +65,10 @@ class WeeblyPost:
 def build_weebly() -> tuple[Files, list[ExpectedPost]]:
     """Every file of the Weebly site, and its golden posts."""
     posts = _posts()
-    site = _Site(layout.category_slugs(weebly_seed_categories()), _archives(posts))
+    used = {c for p in posts for c in p.categories}
+    slugs = layout.category_slugs(weebly_seed_categories())
+    # Weebly's sidebar lists the categories that have posts (slugs keep the seed's order).
+    site = _Site({name: slug for name, slug in slugs.items() if name in used}, _archives(posts))
     files: Files = dict(layout.static_pages())
     files.update(_listing(posts, site, "/news", "news/index.html"))
     files.update(_listing(posts, site, "/news/category/all", "news/category/all.html"))

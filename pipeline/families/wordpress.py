@@ -20,7 +20,10 @@ __all__ = ["FAMILY"]
 _MARKERS = XPath(
     "boolean(//meta[@name='generator' and starts-with(@content,'WordPress')]"
     " | //link[contains(@href,'/wp-content/') or contains(@href,'/wp-includes/')]"
-    " | //script[contains(@src,'/wp-content/') or contains(@src,'/wp-includes/')])"
+    " | //script[contains(@src,'/wp-content/') or contains(@src,'/wp-includes/')]"
+    " | //link[contains(@href,'//s0.wp.com/') or contains(@href,'.files.wordpress.com/')]"
+    " | //article[contains(concat(' ',normalize-space(@class),' '),' hentry ')]"
+    "[.//*[contains(concat(' ',normalize-space(@class),' '),' entry-content ')]])"
 )
 _PRUNE = selector(
     *COMMON_PRUNE,

@@ -8,7 +8,15 @@ from mpnews.spiders.families.nationbuilder import NATIONBUILDER
 from mpnews.spiders.families.weebly import WEEBLY
 from mpnews.spiders.families.wordpress import WORDPRESS
 
-__all__ = ["FAMILIES", "Family", "PAGER_TEXT", "PAGER_URLS", "detect_family", "get_family", "link_role"]
+__all__ = [
+    "FAMILIES",
+    "PAGER_TEXT",
+    "PAGER_URLS",
+    "Family",
+    "detect_family",
+    "get_family",
+    "link_role",
+]
 
 #: Detection order matters: a WordPress theme may mention "weebly" less often than not.
 FAMILIES: dict[str, Family] = {f.name: f for f in (WORDPRESS, WEEBLY, NATIONBUILDER, GENERIC)}

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from lxml.etree import XPath
 
-__all__ = ["Family", "PAGER_TEXT", "PAGER_URLS", "link_role"]
+__all__ = ["PAGER_TEXT", "PAGER_URLS", "Family", "link_role"]
 
 #: Anchor text of "Previous" / "Next" / "Older posts" style pagination links.
 PAGER_TEXT = re.compile(

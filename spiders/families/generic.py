@@ -13,7 +13,9 @@ __all__ = ["GENERIC"]
 GENERIC = Family(
     name="generic",
     post_links=(
-        XPath("//article//a[contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]/@href"),
+        XPath(
+            "//article//a[contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]/@href"
+        ),
         XPath("//article//h2//a/@href | //article//h3//a/@href"),
         XPath("//*[contains(@class, 'entry-title') or contains(@class, 'post-title')]//a/@href"),
     ),

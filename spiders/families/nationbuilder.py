@@ -16,7 +16,9 @@ NATIONBUILDER = Family(
         XPath("//*[contains(@class, 'news-item') or contains(@class, 'blog-item')]//h2//a/@href"),
         XPath("//*[contains(@class, 'news-item') or contains(@class, 'blog-item')]//h3//a/@href"),
         XPath("//*[contains(@class, 'headline')]//a/@href"),
-        XPath("//*[contains(@class, 'read-more')]//a/@href | //a[contains(@class, 'read-more')]/@href"),
+        XPath(
+            "//*[contains(@class, 'read-more')]//a/@href | //a[contains(@class, 'read-more')]/@href"
+        ),
     ),
     listing_links=(
         XPath("//*[contains(@class, 'pagination')]//a/@href"),

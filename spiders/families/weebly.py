@@ -1,4 +1,4 @@
-"""Weebly blogs: ``/news``, ``/news/previous/N``, ``/news/category/x``, ``/news/archives/MM-YYYY``."""
+"""Weebly blogs: `/news`, `/news/previous/N`, `/news/category/x`, `/news/archives/MM-YYYY`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ __all__ = ["WEEBLY"]
 WEEBLY = Family(
     name="weebly",
     post_links=(
-        XPath("//a[contains(concat(' ', normalize-space(@class), ' '), ' blog-title-link ')]/@href"),
+        XPath(
+            "//a[contains(concat(' ', normalize-space(@class), ' '), ' blog-title-link ')]/@href"
+        ),
         XPath("//*[contains(@class, 'blog-read-more')]//a/@href"),
     ),
     listing_links=(

@@ -15,7 +15,9 @@ WORDPRESS = Family(
     post_links=(
         XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]//a/@href"),
         XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' post-title ')]//a/@href"),
-        XPath("//article//a[contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]/@href"),
+        XPath(
+            "//article//a[contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]/@href"
+        ),
         XPath("//a[contains(@class, 'more-link')]/@href"),
     ),
     listing_links=(

@@ -20,12 +20,12 @@ BASE = "https://www.example.org/news/a-post"
     ("url", "expected"),
     [
         ("HTTPS://WWW.Example.ORG/news/a-post", BASE),
-        ("https://www.example.org:443/news/a-post/", BASE),
+        ("https://www.example.org:443/news/a-post/", f"{BASE}/"),
         ("http://www.example.org:80/news/a-post", "http://www.example.org/news/a-post"),
         ("https://www.example.org:8443/news/a-post", "https://www.example.org:8443/news/a-post"),
         (f"{BASE}#comments", BASE),
         (f"{BASE}?utm_source=twitter&utm_medium=social&fbclid=abc&gclid=1&mc_cid=x&mc_eid=y", BASE),
-        (f"{BASE}/amp/", BASE),
+        (f"{BASE}/amp/", f"{BASE}/"),
         (f"{BASE}?amp=1", BASE),
         (f"{BASE}?amp", BASE),
         (f"{BASE}?outputType=amp", BASE),
@@ -101,7 +101,7 @@ def test_collapse_merges_listing_and_permalink_copies() -> None:
     assert merged.title == "A post (full)" and not merged.from_listing
     assert merged.categories == ("NHS", "Local", "Health")
     assert merged.published_date == date(2020, 2, 5) and merged.date_source == "listing"
-    assert merged.url == BASE and merged.content_hash == content_hash(merged.body)
+    assert merged.url == f"{BASE}/" and merged.content_hash == content_hash(merged.body)
 
 
 def test_collapse_keeps_permalink_date_when_explicit() -> None:

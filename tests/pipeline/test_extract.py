@@ -64,7 +64,7 @@ def test_wordpress_post_date_from_metadata_only(wordpress_post: RawPage) -> None
     assert post.date_source == "meta"
     assert post.updated_at == date(2017, 5, 31)
     assert post.categories == ("Hustings", "General Election 2017")
-    assert post.url == WORDPRESS_URL.rstrip("/")
+    assert post.url == WORDPRESS_URL
     assert "Heidi Alexander has responded to our virtual hustings." in post.body
     assert "the picture of Theresa May and Nicola Sturgeon" in post.body
     assert post.body.rstrip().endswith("gives the trolls the attention they crave.")

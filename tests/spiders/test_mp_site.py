@@ -55,7 +55,9 @@ def test_offsite_mailto_tel_javascript_never_requested(respond):
 def test_each_url_requested_once(respond):
     spider = _spider(f"{ROSENA}/news")
     first = list(spider.parse_listing(respond(f"{ROSENA}/news", "weebly_listing.html")))
-    again = list(spider.parse_listing(respond(f"{ROSENA}/news/category/all", "weebly_listing.html")))
+    again = list(
+        spider.parse_listing(respond(f"{ROSENA}/news/category/all", "weebly_listing.html"))
+    )
     assert len(first) == 8
     assert again == []
 
@@ -110,7 +112,9 @@ def test_billion_laughs_feed_does_not_expand(respond):
 
 
 def test_seed_requests_cover_start_urls_feeds_and_sitemaps():
-    spider = _spider(f"{ROSENA}/news", feeds=(f"{ROSENA}/1/feed",), sitemaps=(f"{ROSENA}/sitemap.xml",))
+    spider = _spider(
+        f"{ROSENA}/news", feeds=(f"{ROSENA}/1/feed",), sitemaps=(f"{ROSENA}/sitemap.xml",)
+    )
     assert _roles(spider.seed_requests()) == [
         ("listing", f"{ROSENA}/news"),
         ("feed", f"{ROSENA}/1/feed"),

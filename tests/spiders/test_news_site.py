@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import gzip
+from pathlib import Path
 
 from scrapy.http import Response
 
 from mpnews.config import Source
 from mpnews.spiders.families.news import is_article_url, news_link_role
 from mpnews.spiders.news_site import NewsSiteSpider
+from mpnews.spiders.xmlfeeds import parse_sitemap
 
 INDY = "https://www.independent.co.uk"
 ARTICLE = f"{INDY}/news/uk/politics/rosena-allin-khan-labour-deputy-harassment-a9302106.html"
@@ -22,7 +22,9 @@ def page(name: str) -> bytes:
 
 
 def _spider(**kwargs: object) -> NewsSiteSpider:
-    source = Source(name="indy", kind="news_site", start_urls=(f"{INDY}/news/uk/politics",), **kwargs)
+    source = Source(
+        name="indy", kind="news_site", start_urls=(f"{INDY}/news/uk/politics",), **kwargs
+    )
     return NewsSiteSpider(source=source)
 
 
@@ -31,7 +33,9 @@ def _roles(requests: object) -> list[tuple[str, str]]:
 
 
 def test_section_front_yields_articles_as_posts_and_tags_as_listings(respond):
-    requests = list(_spider().parse_listing(respond(f"{INDY}/news/uk/politics", "news_section.html")))
+    requests = list(
+        _spider().parse_listing(respond(f"{INDY}/news/uk/politics", "news_section.html"))
+    )
     assert _roles(requests) == [
         ("feed", f"{INDY}/news/uk/politics/rss"),
         ("listing", f"{INDY}/topic/labour-party"),
@@ -59,7 +63,9 @@ def test_sitemap_index_yields_onsite_sitemaps(respond):
 
 
 def test_google_news_sitemap_yields_articles_not_listings(respond):
-    requests = list(_spider().parse_sitemap(respond(f"{INDY}/sitemaps/news.xml", "news_sitemap.xml")))
+    requests = list(
+        _spider().parse_sitemap(respond(f"{INDY}/sitemaps/news.xml", "news_sitemap.xml"))
+    )
     assert _roles(requests) == [
         ("post", ARTICLE),
         ("post", f"{INDY}/news/uk/politics/labour-deputy-leadership-ballot-result-a9305555.html"),
@@ -91,3 +97,9 @@ def test_article_url_shapes():
     assert news_link_role(f"{INDY}/news/uk/politics/rss") == "feed"
     assert news_link_role(f"{INDY}/news/uk/politics?page=2") == "listing"
     assert news_link_role(f"{INDY}/news/uk") is None
+
+
+def test_parse_sitemap_kinds():
+    assert parse_sitemap(page("sitemap_index.xml")).kind == "index"
+    news = parse_sitemap(page("news_sitemap.xml"))
+    assert (news.kind, news.is_news, len(news.urls)) == ("urlset", True, 4)

@@ -34,7 +34,7 @@ class FixtureSite:
 
 def _handler(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             site.hits.append(self.path)
             path = self.path.split("?")[0]
             status, location = _SPECIAL.get(path, (200, None))
@@ -91,12 +91,26 @@ def run_crawl(source: Source, tmp: Path, *extra: str) -> tuple[int, dict, list[d
     stats_out = tmp / "stats.json"
     settings = [arg for item in _FAST for arg in ("-s", item)]
     cmd = [
-        sys.executable, "-W", "error::DeprecationWarning", "-m", "mpnews.spiders.run",
-        "--source-json", source.to_json(), "--run-id", "run-1",
-        "--archive-dir", str(tmp / "archive"), "--stats-out", str(stats_out),
-        "--user-agent-contact", "https://example.org/contact", "--log-file", str(tmp / "crawl.log"),
-        *settings, *extra,
-    ]  # fmt: skip
+        sys.executable,
+        "-W",
+        "error::DeprecationWarning",
+        "-m",
+        "mpnews.spiders.run",
+        "--source-json",
+        source.to_json(),
+        "--run-id",
+        "run-1",
+        "--archive-dir",
+        str(tmp / "archive"),
+        "--stats-out",
+        str(stats_out),
+        "--user-agent-contact",
+        "https://example.org/contact",
+        "--log-file",
+        str(tmp / "crawl.log"),
+        *settings,
+        *extra,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert "Warning" not in done.stderr, done.stderr
     stats = json.loads(stats_out.read_text()) if stats_out.exists() else {}
@@ -126,13 +140,15 @@ def read_warc(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def weebly_crawl(fixture_site: FixtureSite, tmp_path_factory: pytest.TempPathFactory):
-    source = Source(name="fixture-mp", kind="mp_site", mp="An MP", start_urls=(f"{fixture_site.origin}/news",))
+    source = Source(
+        name="fixture-mp", kind="mp_site", mp="An MP", start_urls=(f"{fixture_site.origin}/news",)
+    )
     code, stats, records = run_crawl(source, tmp_path_factory.mktemp("crawl"))
     return fixture_site, code, stats, records
 
 
 def test_every_response_archived_once_with_its_role(weebly_crawl):
-    site, code, stats, records = weebly_crawl
+    site, code, _stats, records = weebly_crawl
     o = site.origin
     assert code == 0
     got = sorted((r["url"].removeprefix(o), r["status"], r["role"]) for r in records)
@@ -154,7 +170,9 @@ def test_every_response_archived_once_with_its_role(weebly_crawl):
             ("/news/category/broken", 500, "listing"),
         ]
     )
-    assert {(r["type"], r["source"], r["run_id"]) for r in records} == {("response", "fixture-mp", "run-1")}
+    assert {(r["type"], r["source"], r["run_id"]) for r in records} == {
+        ("response", "fixture-mp", "run-1")
+    }
     assert all(r["date"].endswith("Z") for r in records)
 
 
@@ -190,7 +208,9 @@ def test_stats_file(weebly_crawl):
 
 
 def test_max_pages_caps_requests(fixture_site: FixtureSite, tmp_path: Path):
-    source = Source(name="capped", kind="mp_site", mp="An MP", start_urls=(f"{fixture_site.origin}/news",))
+    source = Source(
+        name="capped", kind="mp_site", mp="An MP", start_urls=(f"{fixture_site.origin}/news",)
+    )
     code, stats, records = run_crawl(source, tmp_path, "--max-pages", "3")
     assert code == 0
     assert len([r for r in records if r["role"] != "robots"]) == 3
@@ -201,17 +221,32 @@ def test_closed_port_gives_error_stats_and_exit_zero(tmp_path: Path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    source = Source(name="down", kind="mp_site", mp="An MP", start_urls=(f"http://127.0.0.1:{port}/news",))
+    source = Source(
+        name="down", kind="mp_site", mp="An MP", start_urls=(f"http://127.0.0.1:{port}/news",)
+    )
     code, stats, records = run_crawl(source, tmp_path)
     assert code == 0
     assert records == []
     assert stats["pages_fetched"] == 0
-    assert {"url": f"http://127.0.0.1:{port}/news", "reason": "connection refused"} in stats["errors"]
+    assert {"url": f"http://127.0.0.1:{port}/news", "reason": "connection refused"} in stats[
+        "errors"
+    ]
 
 
 def test_bad_source_json_exits_non_zero(tmp_path: Path):
-    cmd = [sys.executable, "-m", "mpnews.spiders.run", "--source-json", "{not json", "--run-id", "r",
-           "--archive-dir", str(tmp_path), "--stats-out", str(tmp_path / "s.json")]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "mpnews.spiders.run",
+        "--source-json",
+        "{not json",
+        "--run-id",
+        "r",
+        "--archive-dir",
+        str(tmp_path),
+        "--stats-out",
+        str(tmp_path / "s.json"),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert "bad --source-json" in done.stderr

@@ -17,7 +17,12 @@ from warcio.archiveiterator import ArchiveIterator
 from mpnews.config import Source, parse_sources
 from mpnews.samples.server import SampleServer, serve_samples
 
-_FAST = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "RETRY_BACKOFF_BASE=0"]
+_FAST = [
+    "DOWNLOAD_DELAY=0",
+    "AUTOTHROTTLE_ENABLED=False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+    "RETRY_BACKOFF_BASE=0",
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +43,20 @@ def crawls(samples: SampleServer, tmp_path_factory: pytest.TempPathFactory) -> d
 
 def _crawl(source: Source, tmp: Path) -> tuple[Source, dict, list[tuple[str, str, int]]]:
     stats_out = tmp / f"{source.name}.json"
-    cmd = [sys.executable, "-m", "mpnews.spiders.run", "--source-json", source.to_json(),
-           "--run-id", "r1", "--archive-dir", str(tmp), "--stats-out", str(stats_out),
-           *[a for s in _FAST for a in ("-s", s)]]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "mpnews.spiders.run",
+        "--source-json",
+        source.to_json(),
+        "--run-id",
+        "r1",
+        "--archive-dir",
+        str(tmp),
+        "--stats-out",
+        str(stats_out),
+        *[a for s in _FAST for a in ("-s", s)],
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     origin = "/".join(source.start_urls[0].split("/", 3)[:3])
@@ -78,12 +94,26 @@ def test_each_sample_page_archived_once(crawls):
 
 def test_listings_feeds_and_sitemaps_have_their_roles(crawls):
     roles = {name: {(url, role) for url, role, _ in recs} for name, (_, _, recs) in crawls.items()}
-    assert {("/news", "listing"), ("/news/previous/2", "listing"), ("/1/feed", "feed"),
-            ("/news/archives/02-2020", "listing"), ("/robots.txt", "robots")} <= roles["rosena-allin-khan"]  # fmt: skip
-    assert {("/page/2/", "listing"), ("/category/hustings/", "listing"), ("/2017/06/", "listing"),
-            ("/feed/", "feed"), ("/sitemap.xml", "sitemap")} <= roles["hustings-blog"]  # fmt: skip
-    assert {("/news/uk/politics", "listing"), ("/news/uk/politics/rss", "feed"),
-            ("/sitemaps/news.xml", "sitemap"), ("/sitemaps/2020-01.xml", "sitemap")} <= roles["independent-politics"]  # fmt: skip
+    assert {
+        ("/news", "listing"),
+        ("/news/previous/2", "listing"),
+        ("/1/feed", "feed"),
+        ("/news/archives/02-2020", "listing"),
+        ("/robots.txt", "robots"),
+    } <= roles["rosena-allin-khan"]
+    assert {
+        ("/page/2/", "listing"),
+        ("/category/hustings/", "listing"),
+        ("/2017/06/", "listing"),
+        ("/feed/", "feed"),
+        ("/sitemap.xml", "sitemap"),
+    } <= roles["hustings-blog"]
+    assert {
+        ("/news/uk/politics", "listing"),
+        ("/news/uk/politics/rss", "feed"),
+        ("/sitemaps/news.xml", "sitemap"),
+        ("/sitemaps/2020-01.xml", "sitemap"),
+    } <= roles["independent-politics"]
 
 
 def test_robots_disallowed_paths_never_requested(samples, crawls):
