@@ -39,7 +39,9 @@ def notify_failure(settings: Settings, *, run_id: str, source: Source, reason: s
     """Send the failure alert if a webhook is configured; True when it was delivered."""
     if not settings.alert_webhook:
         return False
-    return post_webhook(settings.alert_webhook, failure_payload(run_id=run_id, source=source, reason=reason))
+    return post_webhook(
+        settings.alert_webhook, failure_payload(run_id=run_id, source=source, reason=reason)
+    )
 
 
 def post_webhook(url: str, payload: dict[str, object], *, timeout: float = 10.0) -> bool:

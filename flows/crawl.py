@@ -43,9 +43,14 @@ class CrawlOutcome:
     stats: CrawlStats | None
     stderr_tail: str
 
-    @property
-    def failure(self) -> str | None:
-        return judge_crawl(self.stats, returncode=self.returncode, stderr_tail=self.stderr_tail)
+    def failure(self, source: Source) -> str | None:
+        """Why this crawl is unusable, or None."""
+        return judge_crawl(
+            self.stats,
+            returncode=self.returncode,
+            stderr_tail=self.stderr_tail,
+            start_urls=source.start_urls,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +129,9 @@ def crawl_flow(
     run_id = run_id or new_run_id()
     report(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
     futures = {crawl_source.submit(s, run_id, settings): s for s in sources}
-    results = [_finish_source(futures[f], f.result(), run_id, settings) for f in as_completed(futures)]
+    results = [
+        _finish_source(futures[f], f.result(), run_id, settings) for f in as_completed(futures)
+    ]
     order = {s.name: i for i, s in enumerate(sources)}
     return [asdict(r) for r in sorted(results, key=lambda r: order[r.source])]
 
@@ -133,7 +140,7 @@ def _finish_source(
     source: Source, outcome: CrawlOutcome, run_id: str, settings: Settings
 ) -> SourceResult:
     """Extract and load a crawled source, or record and alert its failure."""
-    failure = outcome.failure
+    failure = outcome.failure(source)
     if failure is not None:
         return _fail(source, outcome, run_id, settings, failure)
     assert outcome.stats is not None and outcome.stats.warc_path
@@ -210,7 +217,9 @@ def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
     except subprocess.TimeoutExpired as exc:
         tail = (exc.stderr or b"")[-1000:]
         text = tail.decode("utf-8", "replace") if isinstance(tail, bytes) else tail
-        return subprocess.CompletedProcess(command, -9, "", f"{text}\ncrawl timed out after {timeout}s")
+        return subprocess.CompletedProcess(
+            command, -9, "", f"{text}\ncrawl timed out after {timeout}s"
+        )
 
 
 def _read_stats(path: Path) -> CrawlStats | None:

@@ -1,39 +1,48 @@
-"""The ``mpnews`` command: crawl the registry, run the demo, and (later) query and operate.
+"""The ``mpnews`` command: crawl, demo, extract, reprocess, serve, status, search, export, report.
 
-Exit codes: 0 every source succeeded, 1 a source failed (the others still loaded), 2 bad usage
-or configuration (one line on stderr naming the file, the entry and the problem).
+Exit codes: 0 success, 1 a source or check failed (the others still ran), 2 bad usage or
+configuration (one line on stderr naming the file, the entry and the problem).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
-from mpnews.config import load_sources, select_sources
 from mpnews.exceptions import MpnewsError
-from mpnews.settings import DEFAULT_WAREHOUSE, Settings, prefect_environment
+from mpnews.settings import DEFAULT_WAREHOUSE, Settings
 
-__all__ = ["main", "build_parser"]
+__all__ = ["COMMANDS", "build_parser", "main"]
 
-DEMO_WAREHOUSE = Path("warehouse/demo.duckdb")
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+COMMANDS = (
+    "crawl", "demo", "extract", "reprocess", "serve", "status", "search", "export", "report",
+)  # fmt: skip
+EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mpnews", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    crawl = commands.add_parser("crawl", help="crawl the sources and load the warehouse")
-    crawl.add_argument("--sources", type=Path, help="sources file (default: sources.toml)")
-    _warehouse_option(crawl, DEFAULT_WAREHOUSE)
-    crawl.add_argument(
-        "--source", action="append", dest="names", metavar="NAME", help="only this source"
+    parser = argparse.ArgumentParser(
+        prog="mpnews",
+        description="What UK MPs publish, and what the press writes about them.",
     )
-    demo = commands.add_parser("demo", help="run the whole pipeline on the bundled sample sites")
-    _warehouse_option(demo, DEMO_WAREHOUSE)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in _command_modules():
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+        default = getattr(module, "DEFAULT_WAREHOUSE", DEFAULT_WAREHOUSE)
+        sub.add_argument(
+            "--warehouse",
+            type=Path,
+            default=None,
+            help=f"DuckDB file analysts open (default: {default})",
+        )
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run, default_warehouse=default)
     return parser
 
 
@@ -43,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env(sources=getattr(args, "sources", None))
         if args.warehouse is not None or "MPNEWS_WAREHOUSE" not in os.environ:
             settings = replace(settings, warehouse=args.warehouse or args.default_warehouse)
-        return _COMMANDS[args.command](args, settings)
+        return int(args.run(args, settings))
     except MpnewsError as exc:
         print(f"mpnews: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -52,75 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _warehouse_option(parser: argparse.ArgumentParser, default: Path) -> None:
-    parser.add_argument(
-        "--warehouse", type=Path, default=None, help=f"DuckDB file analysts open (default: {default})"
-    )
-    parser.set_defaults(default_warehouse=default)
-
-
-def _crawl(args: argparse.Namespace, settings: Settings) -> int:
-    select_sources(load_sources(settings.sources), args.names, origin=str(settings.sources))
-    results = _run_flow(settings, settings.sources, args.names)
-    return _print_summary(results, settings)
-
-
-def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from mpnews.receiver import WebhookReceiver
-    from mpnews.samples.server import serve_samples
-
-    sources_file = settings.state_dir / "demo-sources.toml"
-    sources_file.parent.mkdir(parents=True, exist_ok=True)
-    with serve_samples() as server, WebhookReceiver() as receiver:
-        sources_file.write_text(server.sources_toml(), encoding="utf-8")
-        os.environ.setdefault("MPNEWS_ALERT_WEBHOOK", receiver.url)
-        os.environ.setdefault("MPNEWS_CRAWL_DELAY", "0")  # the sample sites are local
-        print(f"sample sites: {', '.join(sorted(server.base_urls.values()))}", file=sys.stderr)
-        results = _run_flow(settings, sources_file, None)
-        alerts = list(receiver.received)
-    code = _print_summary(results, settings)
-    for alert in alerts:
-        print(f"alert received by the local webhook: {alert.get('text')}")
-    _print_example_query(settings)
-    expected_down = {"down-mp-site"}
-    failed = {r["source"] for r in results if r["status"] == "failed"}
-    return EXIT_OK if failed <= expected_down else code
-
-
-def _run_flow(settings: Settings, sources_file: Path, names: list[str] | None) -> list[dict]:
-    for key, value in prefect_environment(settings).items():
-        os.environ.setdefault(key, value)
-    from mpnews.flows.crawl import crawl_flow
-
-    return crawl_flow(str(sources_file), str(settings.warehouse), names)
-
-
-def _print_summary(results: list[dict], settings: Settings) -> int:
-    header = ("source", "status", "pages", "posts", "new", "rejected", "error")
-    rows = [
-        (r["source"], r["status"], r["pages_fetched"], r["posts_found"], r["posts_new"],
-         r["rejections"], r["error"] or "")
-        for r in results
-    ]  # fmt: skip
-    print(_table(header, rows))
-    print(f"\nwarehouse: {settings.warehouse.resolve()}")
-    return EXIT_FAILED if any(r["status"] == "failed" for r in results) else EXIT_OK
-
-
-def _print_example_query(settings: Settings) -> None:
-    from mpnews.warehouse.queries import EXAMPLE_QUERY, run_query
-
-    columns, rows = run_query(settings.warehouse, EXAMPLE_QUERY)
-    print(f"\nexample query:\n  {EXAMPLE_QUERY.strip()}\n")
-    print(_table(columns, rows))
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-_COMMANDS = {"crawl": _crawl, "demo": _demo}
+def _command_modules() -> list[tuple[str, ModuleType]]:
+    found = []
+    for name in COMMANDS:
+        path = f"mpnews.commands.{name}"
+        try:
+            found.append((name, importlib.import_module(path)))
+        except ModuleNotFoundError as exc:
+            if exc.name != path:
+                raise
+    return found

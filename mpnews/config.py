@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 from mpnews.exceptions import ConfigError
 
 __all__ = [
-    "KINDS",
     "FAMILIES",
+    "KINDS",
     "Source",
     "load_sources",
     "parse_sources",
@@ -155,7 +155,7 @@ def _parse_entry(entry: Any, where: str) -> Source:
         )
     kind = entry.get("kind")
     if kind not in KINDS:
-        raise ConfigError(f"{where}: unknown kind {kind!r}; use \"mp_site\" or \"news_site\"")
+        raise ConfigError(f'{where}: unknown kind {kind!r}; use "mp_site" or "news_site"')
     urls = {key: _url_list(entry, key, where) for key in _URL_LISTS}
     if not urls["start_urls"]:
         raise ConfigError(f"{where}: missing start_urls; give at least one http(s) URL")

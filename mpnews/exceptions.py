@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 __all__ = [
-    "MpnewsError",
     "ConfigError",
     "CrawlError",
     "ExtractionError",
+    "MpnewsError",
     "WarehouseError",
 ]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mpnews.exceptions import ConfigError
 
-__all__ = ["DEFAULT_WAREHOUSE", "DEFAULT_SOURCES", "Settings", "prefect_environment"]
+__all__ = ["DEFAULT_SOURCES", "DEFAULT_WAREHOUSE", "Settings", "prefect_environment"]
 
 DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
-from mpnews.pipeline.records import ROLES, RawPage
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from mpnews.pipeline.records import ROLES, RawPage
 
 __all__ = ["iter_pages", "write_pages"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from lxml.html import HtmlElement
+
 from mpnews.pipeline.families import Family
 
 __all__ = ["BOILERPLATE_LINES", "clean_text", "prune_tree"]

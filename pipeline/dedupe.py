@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from mpnews.pipeline.records import Post
 from w3lib.url import safe_url_string
+
+from mpnews.pipeline.records import Post
 
 __all__ = ["canonical_url", "collapse", "content_hash", "date_strength", "post_id", "url_key"]
 
@@ -54,7 +55,9 @@ def canonical_url(url: str) -> str:
 def url_key(url: str) -> str:
     """The key two spellings of one page share: the canonical URL without a trailing slash."""
     canonical = canonical_url(url)
-    return canonical[:-1] if canonical.endswith("/") and urlsplit(canonical).path != "/" else canonical
+    return (
+        canonical[:-1] if canonical.endswith("/") and urlsplit(canonical).path != "/" else canonical
+    )
 
 
 def post_id(url: str) -> str:

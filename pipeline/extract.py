@@ -14,14 +14,15 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement
+from trafilatura.settings import Document
+from w3lib.encoding import html_to_unicode
+
 from mpnews.pipeline.clean import clean_text, prune_tree
 from mpnews.pipeline.dating import DateCandidate, DateChoice, find_date, parse_date_text
 from mpnews.pipeline.dedupe import canonical_url, content_hash
 from mpnews.pipeline.families import Family, PostBlock, detect_family
 from mpnews.pipeline.listing import block_document, whole_posts
 from mpnews.pipeline.records import Post, RawPage, Rejected
-from trafilatura.settings import Document
-from w3lib.encoding import html_to_unicode
 
 __all__ = ["decode_body", "extract_page"]
 

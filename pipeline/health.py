@@ -36,19 +36,26 @@ class CrawlStats:
         return sum(n for code, n in self.status_counts.items() if code.startswith(("2", "3")))
 
 
-def judge_crawl(stats: CrawlStats | None, *, returncode: int, stderr_tail: str = "") -> str | None:
+def judge_crawl(
+    stats: CrawlStats | None,
+    *,
+    returncode: int,
+    stderr_tail: str = "",
+    start_urls: tuple[str, ...] = (),
+) -> str | None:
     """None when the crawl is usable; otherwise the reason it failed, on one line."""
     if stats is None:
         detail = _last_line(stderr_tail) or "no stats written"
         return f"crawler exited with status {returncode}: {detail}"
     if stats.ok_responses == 0:
-        return _unreachable_reason(stats)
+        return _unreachable_reason(stats, start_urls)
     return None
 
 
-def _unreachable_reason(stats: CrawlStats) -> str:
+def _unreachable_reason(stats: CrawlStats, start_urls: tuple[str, ...]) -> str:
     if stats.errors:
-        first = stats.errors[0]
+        on_start = [e for e in stats.errors if e.get("url") in start_urls]
+        first = (on_start or list(stats.errors))[0]
         return f"site unreachable: {first.get('reason', 'error')} ({first.get('url', '?')})"
     if stats.status_counts:
         codes = ", ".join(f"{n}x HTTP {c}" for c, n in sorted(stats.status_counts.items()))

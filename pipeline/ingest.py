@@ -56,7 +56,9 @@ def extract_run(
     posts: list[Post] = []
     rejections: list[Rejected] = []
     stream = _recording(warc_paths, source.name, pages)
-    for result in process_pages(stream, locale=source.locale, family=source.family, workers=workers):
+    for result in process_pages(
+        stream, locale=source.locale, family=source.family, workers=workers
+    ):
         (rejections if isinstance(result, Rejected) else posts).append(result)  # type: ignore[arg-type]
     final = tuple(finalise_post(p, source) for p in collapse(posts))
     return RunExtract(final, tuple(rejections), tuple(pages))
@@ -83,9 +85,7 @@ def finalise_post(post: Post, source: Source) -> Post:
     )
 
 
-def _recording(
-    warc_paths: Iterable[Path], source: str, seen: list[PageSeen]
-) -> Iterator[RawPage]:
+def _recording(warc_paths: Iterable[Path], source: str, seen: list[PageSeen]) -> Iterator[RawPage]:
     for path in warc_paths:
         for page in iter_pages(path):
             if page.source and page.source != source:

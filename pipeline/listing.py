@@ -7,6 +7,7 @@ from dataclasses import replace
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement, tostring
+
 from mpnews.pipeline.families import Family, PostBlock
 
 __all__ = ["block_document", "whole_posts"]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-__all__ = ["PageRole", "RawPage", "Post", "Rejected", "ROLES"]
+__all__ = ["ROLES", "PageRole", "Post", "RawPage", "Rejected"]
 
 PageRole = str
 ROLES: frozenset[str] = frozenset({"listing", "post", "feed", "sitemap", "robots", "other"})

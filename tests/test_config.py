@@ -51,7 +51,10 @@ def test_repo_sources_file_is_valid() -> None:
     ("text", "message"),
     [
         (GOOD.replace('kind = "mp_site"', 'kind = "blog"'), "unknown kind 'blog'"),
-        (GOOD.replace('start_urls = ["https://www.drrosena.co.uk/news"]', ""), "missing start_urls"),
+        (
+            GOOD.replace('start_urls = ["https://www.drrosena.co.uk/news"]', ""),
+            "missing start_urls",
+        ),
         (GOOD.replace("independent-politics", "rosena-allin-khan"), "duplicate name"),
         (GOOD.replace("https://www.drrosena.co.uk/news", "ftp://x/news"), "bad URL 'ftp://x/news'"),
         (GOOD.replace("https://www.drrosena.co.uk/news", "news"), "bad URL 'news'"),

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
-from mpnews.pipeline.records import Rejected
-from mpnews.warehouse.rows import PageRow, PostRow, RunRecord
 
 from mpnews.exceptions import WarehouseError
+from mpnews.pipeline.records import Rejected
+from mpnews.warehouse.rows import PageRow, PostRow, RunRecord
 
 __all__ = [
     "PAGES_SCHEMA",

@@ -23,13 +23,13 @@ from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
+
+from mpnews.exceptions import WarehouseError
 from mpnews.pipeline.records import Post, Rejected
 from mpnews.warehouse import arrow
 from mpnews.warehouse.db import error_line
 from mpnews.warehouse.rows import LoadResult, PageRow, PostRow, RunRecord
 from mpnews.warehouse.snapshot import writer
-
-from mpnews.exceptions import WarehouseError
 
 __all__ = ["load_run", "record_run"]
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from importlib import resources
 
 import duckdb
-from mpnews.warehouse.db import error_line
 
 from mpnews.exceptions import WarehouseError
+from mpnews.warehouse.db import error_line
 
 __all__ = ["Migration", "applied_versions", "migrate", "migrations"]
 

@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-from mpnews.warehouse.db import connect
-from mpnews.warehouse.migrate import migrate
 
 from mpnews.exceptions import WarehouseError
+from mpnews.warehouse.db import connect
+from mpnews.warehouse.migrate import migrate
 
 try:
     import fcntl

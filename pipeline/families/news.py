@@ -4,6 +4,7 @@ and registration prompts, captions, related-article rails. Matches every page.""
 from __future__ import annotations
 
 from lxml.html import HtmlElement
+
 from mpnews.pipeline.families import Family, PostBlock
 from mpnews.pipeline.families.common import (
     COMMON_PRUNE,

@@ -47,7 +47,9 @@ def _counts(warehouse: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory, samples: Any, prefect_harness: None) -> Crawled:
+def crawled(
+    tmp_path_factory: pytest.TempPathFactory, samples: Any, prefect_harness: None
+) -> Crawled:
     home = tmp_path_factory.mktemp("e2e")
     sources = home / "sources.toml"
     sources.write_text(samples.sources_toml(), encoding="utf-8")
@@ -63,7 +65,10 @@ def crawled(tmp_path_factory: pytest.TempPathFactory, samples: Any, prefect_harn
         finally:
             os.environ.pop("MPNEWS_ALERT_WEBHOOK", None)
     return Crawled(
-        warehouse, (first, second), (alerts_first, alerts_second), (counts_first, _counts(warehouse))
+        warehouse,
+        (first, second),
+        (alerts_first, alerts_second),
+        (counts_first, _counts(warehouse)),
     )
 
 

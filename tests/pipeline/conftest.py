@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from mpnews.pipeline.records import RawPage
 from pipeline_pages import (
     INDEPENDENT_URL,
     WEEBLY,
@@ -12,6 +11,8 @@ from pipeline_pages import (
     fixture_page,
     make_raw_page,
 )
+
+from mpnews.pipeline.records import RawPage
 
 
 @pytest.fixture

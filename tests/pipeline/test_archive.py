@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mpnews.pipeline.archive import iter_pages, write_pages
-from mpnews.pipeline.records import RawPage
 from pipeline_pages import make_raw_page
 from warcio.archiveiterator import ArchiveIterator
+
+from mpnews.pipeline.archive import iter_pages, write_pages
+from mpnews.pipeline.records import RawPage
 
 
 @pytest.mark.parametrize("name", ["run.warc.gz", "run.warc"])

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+import mpnews.samples
+from mpnews.exceptions import ConfigError
 from mpnews.pipeline.categorise import (
     categorise,
     classify,
@@ -12,9 +15,6 @@ from mpnews.pipeline.categorise import (
     normalise_category,
     topics_for_categories,
 )
-
-import mpnews.samples
-from mpnews.exceptions import ConfigError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(mpnews.samples.__file__).parent / "content" / "seeds"

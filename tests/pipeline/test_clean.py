@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from pipeline_pages import FIXTURES
+
 from mpnews.pipeline.clean import clean_text
 from mpnews.pipeline.families import detect_family
-from pipeline_pages import FIXTURES
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pipeline_pages import FETCHED
+
 from mpnews.pipeline.dedupe import canonical_url, collapse, content_hash, post_id
 from mpnews.pipeline.records import Post
-from pipeline_pages import FETCHED
 
 BASE = "https://www.example.org/news/a-post"
 

@@ -6,9 +6,10 @@ import re
 from datetime import date
 
 import pytest
+from pipeline_pages import INDEPENDENT_URL, WEEBLY, WORDPRESS_URL, MakePage
+
 from mpnews.pipeline.extract import decode_body, extract_page
 from mpnews.pipeline.records import Post, RawPage, Rejected
-from pipeline_pages import INDEPENDENT_URL, WEEBLY, WORDPRESS_URL, MakePage
 
 BOILERPLATE = (
     "Leave a Reply",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import lxml.html
+from pipeline_pages import FIXTURES, WEEBLY, fixture_page
+from test_extract import assert_clean
+
 from mpnews.pipeline.dedupe import collapse
 from mpnews.pipeline.extract import extract_page
 from mpnews.pipeline.families import detect_family
 from mpnews.pipeline.listing import whole_posts
 from mpnews.pipeline.records import RawPage
-from pipeline_pages import FIXTURES, WEEBLY, fixture_page
-from test_extract import assert_clean
 
 SAME_TITLE = "Labour needs to become a party of progressive internationalism once again"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mpnews.pipeline.mps import MpMention, find_mps, load_registry, primary_mp
 
 import mpnews.samples
 from mpnews.exceptions import ConfigError
+from mpnews.pipeline.mps import MpMention, find_mps, load_registry, primary_mp
 
 SEEDS = Path(mpnews.samples.__file__).parent / "content" / "seeds"
 HEADER = "name,aliases,constituency,party,honorifics,surname,former_constituencies,left\n"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pipeline_pages import make_raw_page
+
 from mpnews.pipeline.dedupe import collapse
 from mpnews.pipeline.process import process_pages
 from mpnews.pipeline.records import Post, RawPage, Rejected
-from pipeline_pages import make_raw_page
 
 
 def test_workers_two_equals_workers_one(all_fixture_pages: list[RawPage]) -> None:

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from mpnews.warehouse.db import connect, load_fts
 
 from mpnews.exceptions import WarehouseError
+from mpnews.warehouse.db import connect, load_fts
 
 _HOLD_LOCK = (
     "import sys, duckdb\n"

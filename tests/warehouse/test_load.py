@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from wh_builders import at, dump, page_row, post_row, rejection, run_record
+
+from mpnews.exceptions import WarehouseError
 from mpnews.pipeline.records import Post
 from mpnews.warehouse.load import load_run, record_run
 from mpnews.warehouse.rows import LoadResult
 from mpnews.warehouse.snapshot import reader, working_path
-from wh_builders import at, dump, page_row, post_row, rejection, run_record
-
-from mpnews.exceptions import WarehouseError
 
 
 def _query(path: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from mpnews.warehouse.db import connect
-from mpnews.warehouse.migrate import applied_versions, migrate, migrations
 
 from mpnews.exceptions import WarehouseError
+from mpnews.warehouse.db import connect
+from mpnews.warehouse.migrate import applied_versions, migrate, migrations
 
 
 def test_migrations_are_numbered_from_one_without_gaps() -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wh_builders import dump, post_row, run_record
+
 from mpnews.warehouse.load import load_run
 from mpnews.warehouse.rows import PostRow
-from wh_builders import dump, post_row, run_record
 
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
 _POSTS = st.lists(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from wh_builders import post_row, rejection, run_record
+
 from mpnews.warehouse.load import load_run, record_run
 from mpnews.warehouse.queries import EXAMPLE_QUERY, count_posts, run_query, run_summary
-from wh_builders import post_row, rejection, run_record
 
 
 def test_run_summary_and_count(warehouse: Path) -> None:

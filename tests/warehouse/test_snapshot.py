@@ -8,11 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from wh_builders import at, post_row, run_record
+
 from mpnews.warehouse.db import OFFLINE_CONFIG
 from mpnews.warehouse.load import load_run
 from mpnews.warehouse.migrate import migrations
 from mpnews.warehouse.snapshot import reader, working_path, writer
-from wh_builders import at, post_row, run_record
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:

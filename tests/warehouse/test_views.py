@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from wh_builders import at, post_row, run_record
+
 from mpnews.warehouse.load import load_run, record_run
 from mpnews.warehouse.snapshot import reader
-from wh_builders import at, post_row, run_record
 
 
 def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:
