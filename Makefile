@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup setup-browser demo test lint format bench clean
 
 setup: $(STAMP)
 
@@ -14,10 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Headless Chromium renders the HTML report in the tests (Debian package, installed once).
+setup-browser:
+	@command -v chromium >/dev/null 2>&1 || bash scripts/install-browser.sh
+
 demo: setup
 	$(BIN)/mpnews demo
 
-test: setup
+test: setup setup-browser
 	$(BIN)/python -m pytest
 
 lint: setup

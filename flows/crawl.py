@@ -25,7 +25,10 @@ from mpnews.flows import alerts
 from mpnews.flows.progress import report
 from mpnews.pipeline.health import CrawlStats, judge_crawl
 from mpnews.pipeline.ingest import RunExtract, extract_run
+from mpnews.schedules import domain_tags, retry_transient
 from mpnews.settings import Settings
+from mpnews.spiders.incremental import build_state, write_state
+from mpnews.warehouse.crawlstate import read_crawl_state
 from mpnews.warehouse.load import LoadResult, RunRecord, load_run, record_run
 
 __all__ = ["CrawlOutcome", "SourceResult", "crawl_flow", "new_run_id"]
@@ -73,16 +76,26 @@ def new_run_id(now: datetime | None = None) -> str:
 
 
 @task(name="crawl-source", cache_policy=NO_CACHE)
-def crawl_source(source: Source, run_id: str, settings: Settings) -> CrawlOutcome:
+def crawl_source(
+    source: Source, run_id: str, settings: Settings, recheck_all: bool = False
+) -> CrawlOutcome:
     """Run Scrapy for one source in its own process (its reactor cannot restart in ours)."""
     stats_path = settings.state_dir / "runs" / run_id / f"{source.name}.stats.json"
     stats_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path = write_state(  # incremental: what earlier runs fetched, for conditional GETs
+        stats_path.with_name(f"{source.name}.state.jsonl"),
+        build_state(
+            read_crawl_state(settings.warehouse, source.name), settings.archive_dir / source.name
+        ),
+    )
     command = [
         sys.executable, "-m", "mpnews.spiders.run",
         "--source-json", source.to_json(),
         "--run-id", run_id,
         "--archive-dir", str(settings.archive_dir),
         "--stats-out", str(stats_path),
+        "--state", str(state_path),
+        *(["--recheck-all"] if recheck_all else []),
         "--user-agent-contact", settings.contact_url,
         *_politeness(settings),
     ]  # fmt: skip
@@ -116,19 +129,34 @@ def record_failure(run: RunRecord, settings: Settings) -> None:
     record_run(settings.warehouse, run)
 
 
-@flow(name="mpnews-crawl", task_runner=ThreadPoolTaskRunner(max_workers=_CRAWL_CONCURRENCY))
+@flow(
+    name="mpnews-crawl",
+    task_runner=ThreadPoolTaskRunner(max_workers=_CRAWL_CONCURRENCY),
+    on_failure=[alerts.alert_flow_failure],  # the pipeline itself broke: tell someone
+    on_crashed=[alerts.alert_flow_failure],
+)
+@retry_transient(report=report)  # a lock or a dropped connection: run again later, with backoff
 def crawl_flow(
     sources_file: str,
     warehouse: str | None = None,
     source_names: list[str] | None = None,
     run_id: str | None = None,
+    recheck_all: bool = False,
 ) -> list[dict[str, object]]:
-    """Crawl, extract and load every selected source; return one summary dict per source."""
-    settings = Settings.from_env(warehouse=Path(warehouse) if warehouse else None)
+    """Crawl, extract and load every selected source; return one summary dict per source.
+
+    ``recheck_all`` re-checks every known post now instead of after its ``recheck_days``.
+    """
+    settings = Settings.from_env(
+        warehouse=Path(warehouse) if warehouse else None, sources=Path(sources_file)
+    )
     sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
     run_id = run_id or new_run_id()
     report(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
-    futures = {crawl_source.submit(s, run_id, settings): s for s in sources}
+    futures = {  # tagged domain:<host>, so a Prefect concurrency limit caps each domain
+        crawl_source.with_options(tags=domain_tags(s)).submit(s, run_id, settings, recheck_all): s
+        for s in sources
+    }
     results = [
         _finish_source(futures[f], f.result(), run_id, settings) for f in as_completed(futures)
     ]
@@ -153,7 +181,11 @@ def _finish_source(
         loaded = load_source(run, extracted, settings)
     except Exception as exc:  # noqa: BLE001
         return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
-    return _succeeded(source, outcome, extracted, loaded)
+    result = _succeeded(source, outcome, extracted, loaded)
+    alerts.check_source(
+        settings, source=source, run_id=run_id, stats=outcome.stats, extracted=extracted
+    )
+    return result
 
 
 def _succeeded(
@@ -177,7 +209,7 @@ def _fail(
     pages = outcome.stats.pages_fetched if outcome.stats else 0
     record_failure(_run_record(source, outcome, run_id, "failed", reason, None), settings)
     report(f"  FAILED    {source.name}: {reason}")
-    alerts.notify_failure(settings, run_id=run_id, source=source, reason=reason)
+    alerts.check_source(settings, source=source, run_id=run_id, stats=outcome.stats, failure=reason)
     return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
 
 
@@ -200,6 +232,9 @@ def _run_record(
         posts_found=len(extracted.posts) if extracted else 0,
         rejections=len(extracted.rejections) if extracted else 0,
         error=error,
+        responses_200=outcome.stats.status_counts.get("200", 0) if outcome.stats else 0,
+        responses_304=outcome.stats.status_counts.get("304", 0) if outcome.stats else 0,
+        skipped=outcome.stats.skipped if outcome.stats else 0,
     )
 
 

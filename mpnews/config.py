@@ -11,17 +11,26 @@ import json
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cronsim import CronSim, CronSimError
 
 from mpnews.exceptions import ConfigError
+from mpnews.pipeline.health import HealthThresholds
 
 __all__ = [
     "FAMILIES",
     "KINDS",
+    "ScheduleDefaults",
     "Source",
+    "cron_problem",
+    "load_schedule_defaults",
     "load_sources",
+    "parse_schedule_defaults",
     "parse_sources",
     "select_sources",
     "source_from_json",
@@ -48,6 +57,8 @@ _KNOWN_KEYS = frozenset(
     }
 )
 _URL_LISTS = ("start_urls", "feeds", "sitemaps")
+_SCHEDULE_KEYS = ("mp_site", "news_site", "timezone")
+_CRON_HELP = 'use five cron fields like "0 6 * * *" (minute hour day month weekday)'
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +92,29 @@ class Source:
         data = asdict(self)
         data.pop("extra")
         return json.dumps(data, sort_keys=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleDefaults:
+    """The ``[schedules]`` table: each kind's cron and the timezone every cron is read in."""
+
+    mp_site: str = "0 6 * * *"
+    news_site: str = "0 * * * *"
+    timezone: str = "Europe/London"
+
+    def for_kind(self, kind: str) -> str:
+        return self.mp_site if kind == "mp_site" else self.news_site
+
+
+def cron_problem(expression: str) -> str | None:
+    """Why ``expression`` is not a five-field cron expression, or None when it is one."""
+    if len(expression.split()) != 5:
+        return f"{expression!r} is not a cron expression"
+    try:
+        CronSim(expression, datetime(2000, 1, 1))
+    except CronSimError as exc:
+        return f"{expression!r} is not a cron expression ({str(exc).lower()})"
+    return None
 
 
 def source_from_json(text: str) -> Source:
@@ -122,7 +156,50 @@ def parse_sources(text: str, *, origin: str = "<sources>") -> list[Source]:
             )
         seen.add(source.name)
         sources.append(source)
+    _schedule_defaults(data, origin)
+    HealthThresholds.from_table(data.get("health"), origin=origin)  # fail at start-up
     return sources
+
+
+def load_schedule_defaults(path: str | Path) -> ScheduleDefaults:
+    """The sources file's ``[schedules]`` table (defaults when absent)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read sources file: {exc}") from None
+    return parse_schedule_defaults(text, origin=str(path))
+
+
+def parse_schedule_defaults(text: str, *, origin: str = "<sources>") -> ScheduleDefaults:
+    """Validate the optional ``[schedules]`` table of a sources file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    return _schedule_defaults(data, origin)
+
+
+def _schedule_defaults(data: dict[str, Any], origin: str) -> ScheduleDefaults:
+    table = data.get("schedules", {})
+    where = f"{origin}: [schedules]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table with keys {', '.join(_SCHEDULE_KEYS)}")
+    unknown = sorted(set(table) - set(_SCHEDULE_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(_SCHEDULE_KEYS)}"
+        )
+    crons = {k: _cron(table, k, where) for k in ("mp_site", "news_site") if k in table}
+    timezone = _string(table, "timezone", where, ScheduleDefaults().timezone)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{where}: 'timezone' {timezone!r} is not a known timezone; "
+            'use an IANA name like "Europe/London"'
+        ) from None
+    return ScheduleDefaults(**crons, timezone=timezone)
 
 
 def select_sources(sources: list[Source], names: list[str] | None, *, origin: str) -> list[Source]:
@@ -174,7 +251,7 @@ def _parse_entry(entry: Any, where: str) -> Source:
         sitemaps=urls["sitemaps"],
         allowed_domains=_domains(entry, where),
         locale=_string(entry, "locale", where, "en-GB"),
-        schedule=_optional_string(entry, "schedule", where),
+        schedule=_cron(entry, "schedule", where) if "schedule" in entry else None,
         family=family,
         max_pages=_positive_int(entry, "max_pages", where, 2000),
         no_new_post_days=_optional_positive_int(entry, "no_new_post_days", where),
@@ -206,6 +283,14 @@ def _string(entry: dict[str, Any], key: str, where: str, default: str) -> str:
     value = entry.get(key, default)
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where}: '{key}' must be a non-empty string")
+    return value
+
+
+def _cron(entry: dict[str, Any], key: str, where: str) -> str:
+    value = " ".join(_string(entry, key, where, "x").split())
+    problem = cron_problem(value)
+    if problem:
+        raise ConfigError(f"{where}: '{key}' {problem}; {_CRON_HELP}")
     return value
 
 

@@ -12,7 +12,15 @@ from w3lib.url import safe_url_string
 
 from mpnews.pipeline.records import Post
 
-__all__ = ["canonical_url", "collapse", "content_hash", "date_strength", "post_id", "url_key"]
+__all__ = [
+    "canonical_url",
+    "collapse",
+    "content_hash",
+    "date_strength",
+    "normalise_text",
+    "post_id",
+    "url_key",
+]
 
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|"
@@ -21,6 +29,8 @@ _TRACKING = re.compile(
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SLASHES = re.compile(r"/{2,}")
+_HOST_PREFIX = re.compile(r"^(www\d?|amp)\.(?=[^.]+\.)", re.I)
+_AMP_FILE = re.compile(r"^(.+?)\.amp(\.html?)?$", re.I)
 _PUNCT = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
 
@@ -53,11 +63,12 @@ def canonical_url(url: str) -> str:
 
 
 def url_key(url: str) -> str:
-    """The key two spellings of one page share: the canonical URL without a trailing slash."""
-    canonical = canonical_url(url)
-    return (
-        canonical[:-1] if canonical.endswith("/") and urlsplit(canonical).path != "/" else canonical
-    )
+    """The key every spelling of one page shares: the canonical URL without scheme,
+    ``www.``/``amp.`` host prefix or trailing slash (``//example.org/news/a-post``)."""
+    parts = urlsplit(canonical_url(url))
+    host = _HOST_PREFIX.sub("", parts.netloc)
+    path = parts.path[:-1] if parts.path.endswith("/") and parts.path != "/" else parts.path
+    return urlunsplit(("", host, path, parts.query, ""))
 
 
 def post_id(url: str) -> str:
@@ -65,10 +76,14 @@ def post_id(url: str) -> str:
     return hashlib.blake2b(url_key(url).encode("utf-8"), digest_size=8).hexdigest()
 
 
+def normalise_text(body: str) -> str:
+    """A body as dedupe compares it: case-folded words, no punctuation, single spaces."""
+    return _SPACE.sub(" ", _PUNCT.sub(" ", body.casefold())).strip()
+
+
 def content_hash(body: str) -> str:
     """Fingerprint of a body that ignores case, punctuation and whitespace."""
-    text = _SPACE.sub(" ", _PUNCT.sub(" ", body.casefold())).strip()
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(normalise_text(body).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def date_strength(post: Post) -> float:
@@ -109,6 +124,8 @@ def _clean_path(path: str) -> str:
         segments.pop()
     if segments and segments[0].lower() == "amp":
         segments.pop(0)
+    if segments and (amp_file := _AMP_FILE.match(segments[-1])):
+        segments[-1] = amp_file.group(1) + (amp_file.group(2) or "")
     return "/" + "/".join(segments) + ("/" if trailing and segments else "")
 
 

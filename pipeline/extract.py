@@ -7,6 +7,7 @@ A ``post`` page gives one post; a ``listing`` page gives the posts it shows whol
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
@@ -14,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
 from trafilatura.settings import Document
 from w3lib.encoding import html_to_unicode
 
@@ -145,22 +147,40 @@ def _post_parts(
     date, date_error = _date(tree, url, family, locale, hints)
     categories = family.categories(tree)
     title = title or family.title(tree)
-    fallback_title = title or _page_title(tree)
-    doc = trafilatura.bare_extraction(
-        prune_tree(tree, family),
-        url=url,
-        include_comments=False,
-        with_metadata=True,
-        include_tables=True,
-        date_extraction_params={"original_date": True},
-    )
-    if not isinstance(doc, Document) or not doc.text:
+    page_title = title or _page_title(tree)
+    meta_title, author = _metadata(prune_tree(tree, family))
+    fallback_title = title or meta_title or page_title
+    text = _main_text(tree, url)
+    if not text:
         return None
-    title = title or doc.title or fallback_title
-    body = clean_text(doc.text, title=title)
+    body = clean_text(text, title=fallback_title)
     if not body:
         return None
-    return _Parts(title or "", body, doc.author or None, categories, date, date_error)
+    return _Parts(fallback_title or "", body, author, categories, date, date_error)
+
+
+def _metadata(tree: HtmlElement) -> tuple[str | None, str | None]:
+    """Title and author as trafilatura's ``extract_metadata`` finds them, minus its date
+    search (the dating step is the one date authority)."""
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None
+    with contextlib.suppress(Exception):  # trafilatura's JSON-LD reader is best effort
+        found = extract_meta_json(tree, found)
+    found.title = found.title or extract_title(tree)
+    found.author = found.author or extract_author(tree)
+    trimmed = Document()
+    trimmed.title, trimmed.author = found.title, found.author
+    trimmed.clean_and_trim()
+    return trimmed.title or None, trimmed.author or None
+
+
+def _main_text(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's main text (comments excluded, tables kept), no metadata pass."""
+    doc = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, with_metadata=False, include_tables=True
+    )
+    return doc.text if isinstance(doc, Document) and doc.text else None
 
 
 def _date(

@@ -23,6 +23,8 @@ from mpnews.pipeline.records import Post, RawPage, Rejected
 
 __all__ = ["PageSeen", "RunExtract", "extract_run", "finalise_post"]
 
+_NOT_MODIFIED = 304
+
 
 @dataclass(frozen=True, slots=True)
 class PageSeen:
@@ -91,7 +93,8 @@ def _recording(warc_paths: Iterable[Path], source: str, seen: list[PageSeen]) ->
             if page.source and page.source != source:
                 continue
             seen.append(_page_seen(page, path))
-            yield page
+            if page.status != _NOT_MODIFIED:  # a 304 has no body: its 200 copy was read before
+                yield page
 
 
 def _page_seen(page: RawPage, path: Path) -> PageSeen:

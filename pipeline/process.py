@@ -31,10 +31,15 @@ def process_pages(
     locale: str = "en-GB",
     family: str = "auto",
     workers: int | None = None,
+    then: Callable[[Post], Post] | None = None,
 ) -> Iterator[Post | Rejected]:
-    """Every post and rejection from ``pages``, in input order. ``workers=1`` runs inline."""
+    """Every post and rejection from ``pages``, in input order. ``workers=1`` runs inline.
+
+    ``then`` (a picklable function, e.g. a ``functools.partial`` of a module-level one) is
+    applied to each post inside the worker that extracted it.
+    """
     count = workers or os.cpu_count() or 1
-    work = partial(extract_many, locale=locale, family=family)
+    work = partial(extract_many, locale=locale, family=family, then=then)
     if count <= 1:
         yield from work(pages)
         return
@@ -44,7 +49,11 @@ def process_pages(
 
 
 def extract_many(
-    pages: Iterable[RawPage], *, locale: str = "en-GB", family: str = "auto"
+    pages: Iterable[RawPage],
+    *,
+    locale: str = "en-GB",
+    family: str = "auto",
+    then: Callable[[Post], Post] | None = None,
 ) -> list[Post | Rejected]:
     """Extract a batch of pages in this process; flat list of posts and rejections."""
     results: list[Post | Rejected] = []
@@ -52,8 +61,10 @@ def extract_many(
         found = extract_page(page, locale=locale, family=family)
         if isinstance(found, Rejected):
             results.append(found)
-        else:
+        elif then is None:
             results.extend(found)
+        else:
+            results.extend(then(post) for post in found)
     return results
 
 

@@ -4,7 +4,10 @@
 for every response the downloader hands back (any status, robots.txt included)
 *before* spider middlewares or callbacks see it, so 404s and 500s that never
 reach a callback are archived too. Each response is written as one gzip member
-as it arrives. On ``spider_closed`` it writes the stats JSON.
+as it arrives, and listed (URL, status, role, offset, validators) in the index
+beside the WARC (``<run>.index.jsonl``). A 304 the conditional-GET middleware
+answered from the archive is stored as the 304 it was. On ``spider_closed`` it
+writes the stats JSON.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from dataclasses import asdict
 from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
@@ -25,6 +29,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from mpnews.spiders.incremental import NOT_MODIFIED_FLAG, NOT_MODIFIED_META, index_entry, index_path
 from mpnews.spiders.middlewares import DOWNLOAD_ERROR
 
 if TYPE_CHECKING:
@@ -65,6 +70,7 @@ class WarcArchiveExtension:
         self.path: Path | None = None
         self._file: IO[bytes] | None = None
         self._writer: WARCWriter | None = None
+        self._index: IO[str] | None = None
         self._source = ""
         self.status_counts: Counter[str] = Counter()
         self.errors: list[dict[str, str]] = []
@@ -91,15 +97,31 @@ class WarcArchiveExtension:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file = self.path.open("wb")
         self._writer = WARCWriter(self._file, gzip=True)
+        self._index = index_path(self.path).open("w", encoding="utf-8")
         logger.info("Archiving responses to %s", self.path)
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         if self._writer is None or self._file is None:
             return
+        if NOT_MODIFIED_FLAG in response.flags and NOT_MODIFIED_META in request.meta:
+            response = request.meta[NOT_MODIFIED_META]  # archive the 304 itself
         fetched = datetime.now(UTC)
-        self._writer.write_record(self._record(response, request, fetched))
+        offset = self._file.tell()
+        record = self._record(response, request, fetched)
+        self._writer.write_record(record)
         self._file.flush()
+        self._write_index(response, request, offset, record.rec_headers.get_header("WARC-Date"))
         self.status_counts[str(response.status)] += 1
+
+    def _write_index(self, response: Response, request: Request, offset: int, date: str) -> None:
+        if self._index is None:
+            return
+        redirects = request.meta.get("redirect_urls") or [request.url]
+        entry = index_entry(
+            response, url=redirects[0], role=page_role(request), offset=offset, fetched_at=date
+        )
+        self._index.write(json.dumps(asdict(entry), sort_keys=True) + "\n")
+        self._index.flush()
 
     def download_error(self, request: Request, reason: str) -> None:
         self.error_count += 1
@@ -109,6 +131,8 @@ class WarcArchiveExtension:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._file is not None:
             self._file.close()
+        if self._index is not None:
+            self._index.close()
         stats = self.summary(reason)
         for key, value in stats.items():
             if not isinstance(value, (dict, list)):
@@ -131,6 +155,7 @@ class WarcArchiveExtension:
             "robots_blocked": int(stats.get_value("robotstxt/forbidden", 0)),
             "offsite_filtered": int(stats.get_value("offsite/filtered", 0)),
             "max_pages_reached": bool(stats.get_value("mpnews/max_pages_reached", False)),
+            "skipped": int(stats.get_value("mpnews/skipped", 0)),
             "finish_reason": finish_reason,
             "warc_path": str(self.path) if self.path else None,
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 from lxml.etree import XPath
@@ -15,8 +15,14 @@ from twisted.python.failure import Failure
 from mpnews.config import Source, source_from_json
 from mpnews.exceptions import ConfigError
 from mpnews.spiders.archive import ROLE_META
+from mpnews.spiders.incremental import CrawlState
 from mpnews.spiders.urls import DomainPolicy, absolute_http_url, canonical_key
 from mpnews.spiders.xmlfeeds import feed_links
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
 
 __all__ = ["SourceSpider", "anchors", "feed_alternates"]
 
@@ -57,6 +63,8 @@ class SourceSpider(scrapy.Spider):
     (``scrapy crawl NAME -a source_json=...``) or ``source`` from Python.
     Every request goes through :meth:`follow_url`, which drops offsite and
     non-http(s) links, requests each canonical URL once and stops at ``max_pages``.
+    Known post permalinks the ``crawl_state`` confirmed within the source's
+    ``recheck_days`` are skipped: not requested, counted in ``mpnews/skipped``.
     """
 
     callbacks: ClassVar[dict[str, str]] = {}
@@ -79,7 +87,18 @@ class SourceSpider(scrapy.Spider):
         self.max_pages = int(max_pages) if max_pages else source.max_pages
         self.start_urls = list(source.start_urls)
         self.requested = 0
+        self.crawl_state = CrawlState()
         self._seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.crawl_state = CrawlState.load(
+            settings.get("MPNEWS_STATE_FILE"),
+            recheck_all=settings.getbool("MPNEWS_RECHECK_ALL"),
+        )
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for request in self.seed_requests():
@@ -100,6 +119,10 @@ class SourceSpider(scrapy.Spider):
             return None
         key = canonical_key(url)
         if key in self._seen:
+            return None
+        if role == "post" and self.crawl_state.is_fresh_post(url, self.source.recheck_days):
+            self._seen.add(key)
+            self._note_skipped()
             return None
         if self.requested >= self.max_pages:
             self._note_budget_reached()
@@ -143,6 +166,11 @@ class SourceSpider(scrapy.Spider):
 
     def parse(self, response: Response, **kwargs: Any) -> Any:
         return self.parse_nothing(response)
+
+    def _note_skipped(self) -> None:
+        stats = getattr(getattr(self, "crawler", None), "stats", None)
+        if stats is not None:
+            stats.inc_value("mpnews/skipped")
 
     def _note_budget_reached(self) -> None:
         stats = getattr(getattr(self, "crawler", None), "stats", None)

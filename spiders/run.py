@@ -1,7 +1,11 @@
 """Crawl one source into a WARC file and a stats JSON: the pipeline's crawl step.
 
     python -m mpnews.spiders.run --source-json JSON --run-id RUN --archive-dir DIR \\
-        --stats-out FILE [--user-agent-contact URL] [--max-pages N] [--log-file F] [-s KEY=VALUE]
+        --stats-out FILE [--state FILE] [--recheck-all] [--user-agent-contact URL]
+        [--max-pages N] [--log-file F] [-s KEY=VALUE]
+
+``--state`` is the incremental-crawl state the flow wrote from the warehouse
+(:mod:`mpnews.spiders.incremental`); without it every page is downloaded.
 
 Exit 0 when the crawl ran (even if the site was down: the stats say so), 2 for a
 bad argument or source, 1 when the crawler itself could not run.
@@ -36,13 +40,19 @@ def build_settings(
     contact_url: str | None = None,
     log_file: str | Path | None = None,
     overrides: dict[str, str] | None = None,
+    state_file: str | Path | None = None,
+    recheck_all: bool = False,
 ) -> Settings:
-    """Project settings plus this run's archive, stats, contact and overrides."""
+    """Project settings plus this run's archive, stats, state, contact and overrides."""
     settings = Settings()
     settings.setmodule("mpnews.spiders.settings", priority="project")
     settings.set("MPNEWS_RUN_ID", run_id, priority="cmdline")
     settings.set("MPNEWS_ARCHIVE_DIR", str(archive_dir), priority="cmdline")
     settings.set("MPNEWS_STATS_OUT", str(stats_out), priority="cmdline")
+    if state_file:
+        settings.set("MPNEWS_STATE_FILE", str(state_file), priority="cmdline")
+    if recheck_all:
+        settings.set("MPNEWS_RECHECK_ALL", True, priority="cmdline")
     if contact_url:
         settings.set("MPNEWS_CONTACT_URL", contact_url, priority="cmdline")
         settings.set("USER_AGENT", f"mpnews/0.1 (+{contact_url})", priority="cmdline")
@@ -80,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         contact_url=args.user_agent_contact,
         log_file=args.log_file,
         overrides=overrides,
+        state_file=args.state,
+        recheck_all=args.recheck_all,
     )
     crawl(source, settings, max_pages=args.max_pages)
     if not _stats_written(stats_out):
@@ -114,6 +126,12 @@ def _parser() -> argparse.ArgumentParser:
         "--archive-dir", required=True, help="WARC goes to DIR/<source>/<run_id>.warc.gz"
     )
     parser.add_argument("--stats-out", required=True, help="where to write the stats JSON")
+    parser.add_argument(
+        "--state", default=None, help="incremental state (JSON lines) written by the flow"
+    )
+    parser.add_argument(
+        "--recheck-all", action="store_true", help="re-check known posts whatever their age"
+    )
     parser.add_argument("--user-agent-contact", default=None, help="contact URL for the User-Agent")
     parser.add_argument(
         "--max-pages", type=int, default=None, help="cap on requests (default: source's)"

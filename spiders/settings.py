@@ -54,6 +54,8 @@ DOWNLOADER_MIDDLEWARES = {
     "mpnews.spiders.middlewares.SourceRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "mpnews.spiders.middlewares.BackoffRetryMiddleware": 550,
+    # After decompression and redirects, before retries: a 304 becomes the archived 200 copy.
+    "mpnews.spiders.incremental.ConditionalGetMiddleware": 580,
 }
 
 # Every response goes to the WARC archive via the response_received signal (archive.py).
@@ -63,6 +65,11 @@ EXTENSIONS = {
 MPNEWS_ARCHIVE_DIR = None  # archiving is off unless a directory is given
 MPNEWS_RUN_ID = None  # defaults to the UTC start time
 MPNEWS_STATS_OUT = None
+
+# Incremental crawling (incremental.py): the state file the flow writes from the warehouse;
+# MPNEWS_RECHECK_ALL re-checks every known post now, whatever its source's recheck_days.
+MPNEWS_STATE_FILE = None
+MPNEWS_RECHECK_ALL = False
 
 LOG_LEVEL = "INFO"
 LOG_FILE = None  # set by run.py --log-file

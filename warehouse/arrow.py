@@ -44,6 +44,9 @@ POSTS_SCHEMA = pa.schema(
         ("page_url", _TEXT),
         ("seen_at", _TIME),
         ("run_id", _TEXT),
+        ("topics", pa.list_(_TEXT)),
+        ("date_confidence", pa.float64()),
+        ("mps", pa.list_(pa.struct([("mp", _TEXT), ("role", _TEXT)]))),
         ("ordinal", pa.int64()),
     ]
 )
@@ -76,6 +79,8 @@ def posts_table(rows: Sequence[PostRow]) -> pa.Table:
     """Posts in input order; ``ordinal`` remembers that order (first copy wins)."""
     columns = _columns(rows, POSTS_SCHEMA.names[:-1])
     columns["categories"] = [_categories(c) for c in columns["categories"]]
+    columns["topics"] = [_categories(c, "topics") for c in columns["topics"]]
+    columns["mps"] = [[{"mp": mp, "role": role} for mp, role in c] for c in columns["mps"]]
     columns["ordinal"] = list(range(len(rows)))
     return _table(columns, POSTS_SCHEMA, "posts")
 
@@ -91,10 +96,10 @@ def rejections_table(rows: Sequence[Rejected], run: RunRecord) -> pa.Table:
     return _table(columns, REJECTIONS_SCHEMA, "rejections")
 
 
-def _categories(value: Any) -> list[Any]:
+def _categories(value: Any, column: str = "categories") -> list[Any]:
     if isinstance(value, str) or not isinstance(value, tuple | list):
         raise WarehouseError(
-            f"posts.categories must be a tuple of strings, got {value!r}; nothing was loaded"
+            f"posts.{column} must be a tuple of strings, got {value!r}; nothing was loaded"
         )
     return list(value)
 

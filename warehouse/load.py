@@ -8,6 +8,8 @@ rolled back, nothing is published, and WarehouseError says which run failed.
   earliest sighting) and takes ``last_seen_at``/``last_run_id`` and its content (title,
   body, categories, ...) from the newest sighting.
 * ``post_sightings``: one row per (post_id, url, source), same first/last semantics.
+  A copy of another post (same or near-same body, ``warehouse.dupindex``) is stored as a
+  sighting of the original only; ``post_mps`` follows the post's newest content.
 * ``pages`` and ``rejections``: a load is the complete record of its run, so the rows
   of its (run_id, source) are replaced; re-processing a run with a better extractor
   leaves no stale rejections.
@@ -26,10 +28,11 @@ import pyarrow as pa
 
 from mpnews.exceptions import WarehouseError
 from mpnews.pipeline.records import Post, Rejected
-from mpnews.warehouse import arrow
+from mpnews.warehouse import arrow, dupindex
 from mpnews.warehouse.db import error_line
 from mpnews.warehouse.rows import LoadResult, PageRow, PostRow, RunRecord
 from mpnews.warehouse.snapshot import writer
+from mpnews.warehouse.versions import record_versions
 
 __all__ = ["load_run", "record_run"]
 
@@ -37,10 +40,10 @@ _T = TypeVar("_T")
 
 _STAGE_POSTS = """
 CREATE OR REPLACE TEMP TABLE incoming_posts AS
-SELECT * EXCLUDE (ordinal, seen_at),
+SELECT * EXCLUDE (ordinal, seen_at, is_copy),
        min(seen_at) OVER byid AS first_seen_at,
        max(seen_at) OVER byid AS last_seen_at
-FROM stage_posts
+FROM stage_resolved WHERE NOT is_copy
 WINDOW byid AS (PARTITION BY post_id)
 QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY ordinal) = 1
 """
@@ -52,7 +55,7 @@ SELECT post_id, url, source,
        min(seen_at) AS first_seen_at,
        max(seen_at) AS last_seen_at,
        arg_max(run_id, seen_at) AS last_run_id
-FROM stage_posts
+FROM stage_resolved
 GROUP BY post_id, url, source
 """
 
@@ -67,7 +70,7 @@ FROM incoming_posts AS i LEFT JOIN posts AS p USING (post_id)
 _NEWER = "excluded.last_seen_at >= posts.last_seen_at"
 _UPSERT_POSTS = f"""
 INSERT INTO posts BY NAME
-SELECT * EXCLUDE (page_url, run_id), run_id AS last_run_id, run_id AS first_run_id
+SELECT * EXCLUDE (page_url, run_id, mps), run_id AS last_run_id, run_id AS first_run_id
 FROM incoming_posts
 ON CONFLICT (post_id) DO UPDATE SET
     title = CASE WHEN {_NEWER} THEN excluded.title ELSE posts.title END,
@@ -81,6 +84,9 @@ ON CONFLICT (post_id) DO UPDATE SET
                  ELSE posts.updated_at END,
     body = CASE WHEN {_NEWER} THEN excluded.body ELSE posts.body END,
     categories = CASE WHEN {_NEWER} THEN excluded.categories ELSE posts.categories END,
+    topics = CASE WHEN {_NEWER} THEN excluded.topics ELSE posts.topics END,
+    date_confidence = CASE WHEN {_NEWER} AND excluded.published_date IS NOT NULL
+                      THEN excluded.date_confidence ELSE posts.date_confidence END,
     mp = CASE WHEN {_NEWER} THEN coalesce(excluded.mp, posts.mp) ELSE posts.mp END,
     content_hash = CASE WHEN {_NEWER} THEN excluded.content_hash ELSE posts.content_hash END,
     last_run_id = CASE WHEN {_NEWER} THEN excluded.last_run_id ELSE posts.last_run_id END,
@@ -102,6 +108,18 @@ ON CONFLICT (post_id, url, source) DO UPDATE SET
     last_seen_at = greatest(post_sightings.last_seen_at, excluded.last_seen_at)
 """
 
+# post_mps follows the post's content: replaced for the posts this load gave the newest copy.
+_REPLACE_POST_MPS = """
+CREATE OR REPLACE TEMP TABLE newest_posts AS
+SELECT i.post_id, i.mps FROM incoming_posts AS i JOIN posts AS p USING (post_id)
+WHERE i.last_seen_at >= p.last_seen_at;
+DELETE FROM post_mps WHERE post_id IN (SELECT post_id FROM newest_posts);
+INSERT INTO post_mps BY NAME
+SELECT DISTINCT post_id, m.mp AS mp, m.role AS role
+FROM (SELECT post_id, unnest(mps) AS m FROM newest_posts);
+DROP TABLE newest_posts;
+"""
+
 _DELETE_RUN_ROWS = "DELETE FROM {table} WHERE run_id = $run_id AND source = $source"
 _INSERT_RUN_ROWS = "INSERT INTO {table} BY NAME SELECT * FROM {stage}"
 
@@ -120,6 +138,13 @@ ON CONFLICT (run_id, source) DO UPDATE SET
     finished_at = excluded.finished_at, status = excluded.status,
     pages_fetched = excluded.pages_fetched, posts_found = excluded.posts_found,
     posts_new = excluded.posts_new, rejections = excluded.rejections, error = excluded.error
+"""
+
+_RESPONSE_FIELDS = ("run_id", "source", "responses_200", "responses_304", "skipped")
+_RUN_RESPONSES = """
+UPDATE crawl_runs SET responses_200 = $responses_200, responses_304 = $responses_304,
+    skipped = $skipped
+WHERE run_id = $run_id AND source = $source
 """
 
 
@@ -162,11 +187,15 @@ def _write_run(
     for name, table in tables.items():
         con.register(name, table)
     try:
+        dupindex.resolve(con)
         con.execute(_STAGE_POSTS)
         con.execute(_STAGE_SIGHTINGS)
         posts_new, posts_updated = con.execute(_COUNT_CHANGES).fetchone() or (0, 0)
+        record_versions(con)
         con.execute(_UPSERT_POSTS)
         con.execute(_UPSERT_SIGHTINGS)
+        con.execute(_REPLACE_POST_MPS)
+        dupindex.finish(con)
         sightings = _count(con, "incoming_sightings")
         _replace_run_rows(con, run, "pages", "stage_pages")
         _replace_run_rows(con, run, "rejections", "stage_rejections")
@@ -204,6 +233,7 @@ def _upsert_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
         )
     }
     con.execute(_UPSERT_RUN, params)
+    con.execute(_RUN_RESPONSES, {n: getattr(run, n) for n in _RESPONSE_FIELDS})
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

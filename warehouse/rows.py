@@ -32,6 +32,9 @@ class RunRecord:
     posts_new: int | None = None
     rejections: int | None = None
     error: str | None = None
+    responses_200: int = 0
+    responses_304: int = 0
+    skipped: int = 0  # known post permalinks not requested (incremental crawl)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,9 @@ class PostRow:
     page_url: str | None
     seen_at: datetime
     run_id: str
+    topics: tuple[str, ...] = ()
+    date_confidence: float | None = None
+    mps: tuple[tuple[str, str], ...] = ()  # (mp, role): role "author" or "mentioned"
 
     @classmethod
     def from_post(
@@ -88,6 +94,9 @@ class PostRow:
             page_url=post.page_url,
             seen_at=post.fetched_at,
             run_id=run_id if run_id is not None else post.run_id,
+            topics=tuple(post.topics),
+            date_confidence=post.date_confidence,
+            mps=tuple(post.mps),
         )
 
 

@@ -4,8 +4,9 @@ DuckDB lets one process write a file and refuses other openers while it does, an
 open reader blocks the writer. So the file analysts open (``FILE``, e.g.
 ``warehouse/mpnews.duckdb``) is a published, read-only snapshot. Loads write a working
 file beside it (``<dir>/.mpnews/<stem>.work.duckdb``) and, after each successful load,
-publish: CHECKPOINT, close, copy to a temp file in ``<dir>``, ``os.replace`` onto FILE.
-A reader still holding the old FILE keeps reading its old copy; new readers see the new.
+publish: refresh the full-text search index when posts changed, CHECKPOINT, close, copy
+to a temp file in ``<dir>``, ``os.replace`` onto FILE. A reader still holding the old FILE
+keeps reading its old copy; new readers see the new one, search index included.
 
 Loaders take an exclusive lock file beside the working file, so parallel loads (threads
 or processes) wait their turn instead of failing on DuckDB's lock.
@@ -26,6 +27,7 @@ import duckdb
 from mpnews.exceptions import WarehouseError
 from mpnews.warehouse.db import connect
 from mpnews.warehouse.migrate import migrate
+from mpnews.warehouse.search import refresh_index
 
 try:
     import fcntl
@@ -48,7 +50,8 @@ def working_path(path: str | Path) -> Path:
 def writer(
     path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A migrated connection on the working file; on clean exit ``path`` is republished.
+    """A migrated connection on the working file; on clean exit ``path`` is republished
+    (with a search index of its posts, rebuilt only when they changed).
 
     On an error nothing is published and the error propagates.
     """
@@ -60,6 +63,7 @@ def writer(
         try:
             migrate(con)
             yield con
+            refresh_index(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()

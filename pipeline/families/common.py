@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml.cssselect import CSSSelector
-from lxml.etree import XPath
+from lxml.etree import Element, XPath
 from lxml.html import HtmlElement
 
 __all__ = [
     "COMMON_PRUNE",
+    "Pruner",
     "clean_names",
     "first",
     "json_ld",
@@ -38,6 +40,7 @@ COMMON_PRUNE = (
     ".cookie-banner",
 )
 
+_SIMPLE = re.compile(r"[#.]?[\w-]+|[\w-]+\.[\w-]+")
 _META = XPath(
     "//meta[@property='article:tag' or @property='article:section' or @name='keywords'"
     " or @name='news_keywords']/@content"
@@ -55,6 +58,50 @@ _ARTICLE_TYPES = frozenset(
         "LiveBlogPosting",
     }
 )
+
+
+class Pruner:
+    """Elements matching any of simple selectors (``tag``, ``#id``, ``.class``,
+    ``tag.class``), found in ONE walk of the tree: a union of many CSS selectors walks it
+    once per selector."""
+
+    __slots__ = ("_classes", "_ids", "_tag_classes", "_tags")
+
+    def __init__(self, *css: str) -> None:
+        self._tags: set[str] = set()
+        self._ids: set[str] = set()
+        self._classes: set[str] = set()
+        self._tag_classes: set[tuple[str, str]] = set()
+        for item in css:
+            self._add(item)
+
+    def _add(self, item: str) -> None:
+        if not _SIMPLE.fullmatch(item):
+            raise ValueError(f"not a simple selector: {item!r}")
+        if item.startswith("#"):
+            self._ids.add(item[1:])
+        elif item.startswith("."):
+            self._classes.add(item[1:])
+        elif "." in item:
+            tag, cls = item.split(".", 1)
+            self._tag_classes.add((tag, cls))
+        else:
+            self._tags.add(item)
+
+    def __call__(self, tree: HtmlElement) -> list[HtmlElement]:
+        found = []
+        for node in tree.iter(Element):
+            tag = node.tag
+            if tag in self._tags or node.get("id") in self._ids:
+                found.append(node)
+                continue
+            classes = node.get("class")
+            if classes and self._has_class(tag, classes.split()):
+                found.append(node)
+        return found
+
+    def _has_class(self, tag: str, classes: list[str]) -> bool:
+        return any(c in self._classes or (tag, c) in self._tag_classes for c in classes)
 
 
 def selector(*css: str) -> CSSSelector:

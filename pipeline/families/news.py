@@ -8,6 +8,7 @@ from lxml.html import HtmlElement
 from mpnews.pipeline.families import Family, PostBlock
 from mpnews.pipeline.families.common import (
     COMMON_PRUNE,
+    Pruner,
     json_ld,
     meta_categories,
     node_text,
@@ -16,7 +17,7 @@ from mpnews.pipeline.families.common import (
 
 __all__ = ["FAMILY"]
 
-_PRUNE = selector(
+_PRUNE = Pruner(
     *COMMON_PRUNE,
     "figcaption",
     "#comments-section",

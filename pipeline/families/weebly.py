@@ -9,6 +9,7 @@ from lxml.html import HtmlElement
 from mpnews.pipeline.families import Family, PostBlock
 from mpnews.pipeline.families.common import (
     COMMON_PRUNE,
+    Pruner,
     clean_names,
     first,
     meta_categories,
@@ -23,7 +24,7 @@ _MARKERS = XPath(
     " | //script[contains(@src,'weebly')] | //link[contains(@href,'weebly')]"
     " | //div[contains(concat(' ',normalize-space(@class),' '),' blog-post ')])"
 )
-_PRUNE = selector(
+_PRUNE = Pruner(
     *COMMON_PRUNE,
     ".blog-sidebar",
     "#commentArea",

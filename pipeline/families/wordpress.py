@@ -9,6 +9,7 @@ from lxml.html import HtmlElement
 from mpnews.pipeline.families import Family, PostBlock
 from mpnews.pipeline.families.common import (
     COMMON_PRUNE,
+    Pruner,
     clean_names,
     first,
     meta_categories,
@@ -26,7 +27,7 @@ _MARKERS = XPath(
     " | //article[contains(concat(' ',normalize-space(@class),' '),' hentry ')]"
     "[.//*[contains(concat(' ',normalize-space(@class),' '),' entry-content ')]])"
 )
-_PRUNE = selector(
+_PRUNE = Pruner(
     *COMMON_PRUNE,
     "#secondary",
     ".widget-area",

@@ -9,9 +9,17 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pipeline_pages import FETCHED
+from pipeline_pages import FETCHED, make_raw_page
 
-from mpnews.pipeline.dedupe import canonical_url, collapse, content_hash, post_id
+from mpnews.pipeline.dedupe import (
+    canonical_url,
+    collapse,
+    content_hash,
+    normalise_text,
+    post_id,
+    url_key,
+)
+from mpnews.pipeline.extract import extract_page
 from mpnews.pipeline.records import Post
 
 BASE = "https://www.example.org/news/a-post"
@@ -145,3 +153,44 @@ def test_collapse_is_order_independent() -> None:
         shuffled = posts[:]
         random.Random(seed).shuffle(shuffled)
         assert collapse(shuffled) == [replace(p) for p in expected]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "http://example.org/news/a-post",  # scheme
+        "https://www.example.org/news/a-post/",  # www. and trailing slash
+        "https://WWW.EXAMPLE.ORG/news/a-post#respond",  # case and fragment
+        "https://www.example.org/news/a-post?utm_campaign=x&fbclid=1&gclid=2",  # tracking
+        "https://www.example.org/news/a-post/amp/",  # AMP path
+        "https://amp.example.org/news/a-post",  # AMP host
+        "https://www.example.org/news/a-post.amp",  # AMP suffix
+    ],
+)
+def test_every_spelling_of_a_page_has_one_id(spelling: str) -> None:
+    assert url_key(spelling) == "//example.org/news/a-post"
+    assert post_id(spelling) == post_id(BASE)
+
+
+def test_amp_suffix_keeps_the_html_extension() -> None:
+    assert canonical_url(f"{BASE}.amp.html") == f"{BASE}.html"
+    assert url_key("https://www.example.org/news/a-post-amp") != url_key(BASE)  # a real slug
+
+
+def test_amp_page_is_stored_under_its_rel_canonical() -> None:
+    html = (
+        '<html><head><link rel="canonical" href="https://example.org/news/a-post/">'
+        "<title>A post</title></head><body><article><h1>A post</h1>"
+        + "".join(f"<p>Paragraph {i} of a post that is long enough to keep.</p>" for i in range(8))
+        + "</article></body></html>"
+    )
+    page = make_raw_page(html, "https://www.example.org/news/a-post/amp/?utm_source=x")
+    posts = extract_page(page)
+    assert isinstance(posts, list) and posts
+    assert posts[0].url == "https://example.org/news/a-post/"
+    assert post_id(posts[0].url) == post_id(BASE)
+
+
+def test_normalise_text_is_what_the_hash_sees() -> None:
+    assert normalise_text("  Hello,\n\nWORLD!  ") == "hello world"
+    assert content_hash("Hello, World!") == content_hash(normalise_text("Hello, World!"))

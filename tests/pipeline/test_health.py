@@ -1,0 +1,194 @@
+"""Each health check fires on a bad run and passes (recovers) on a good one; thresholds parse."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mpnews.config import parse_sources
+from mpnews.exceptions import ConfigError
+from mpnews.pipeline.health import (
+    CHECKS,
+    CrawlStats,
+    HealthThresholds,
+    RunFacts,
+    SourceHistory,
+    failed_check,
+    run_checks,
+)
+
+NOW = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+LIMITS = HealthThresholds()
+
+
+def stats(ok: int = 20, robots: int = 0, errors: int = 0, **codes: int) -> CrawlStats:
+    counts = {"200": ok, **{code.removeprefix("s"): n for code, n in codes.items()}}
+    return CrawlStats(
+        pages_fetched=sum(counts.values()),
+        status_counts={c: n for c, n in counts.items() if n},
+        errors=tuple({"url": f"http://mp.example/{i}", "reason": "timeout"} for i in range(errors)),
+        robots_blocked=robots,
+        finish_reason="finished",
+        warc_path="x.warc.gz",
+        errors_total=errors,
+    )
+
+
+GOOD = RunFacts("jo-bloggs", "mp_site", "r2", stats(), posts_found=8)
+HISTORY = SourceHistory((10, 9, 11), last_new_post_at=NOW - timedelta(days=1))
+
+# check -> (failing facts, history), (healthy facts, history)
+CASES = {
+    "site_unreachable": (
+        (
+            replace(GOOD, stats=None, failure="site unreachable: connection refused (http://x/)"),
+            HISTORY,
+        ),
+        (GOOD, HISTORY),
+    ),
+    "pipeline_error": (
+        (replace(GOOD, failure="extract failed: ValueError: boom"), HISTORY),
+        (GOOD, HISTORY),
+    ),
+    "http_error_rate": (
+        (replace(GOOD, stats=stats(ok=10, s500=6, errors=2)), HISTORY),
+        (replace(GOOD, stats=stats(ok=18, s404=2)), HISTORY),
+    ),
+    "robots_blocked": (
+        (replace(GOOD, stats=stats(ok=10, robots=30)), HISTORY),
+        (replace(GOOD, stats=stats(ok=10, robots=2)), HISTORY),
+    ),
+    "zero_posts": (
+        (replace(GOOD, posts_found=0), HISTORY),
+        (GOOD, HISTORY),
+    ),
+    "post_drop": (
+        (replace(GOOD, posts_found=4), HISTORY),
+        (replace(GOOD, posts_found=5), HISTORY),
+    ),
+    "rejection_rate": (
+        (replace(GOOD, posts_found=2, rejections=8, top_rejection="no article text"), HISTORY),
+        (replace(GOOD, posts_found=8, rejections=2), HISTORY),
+    ),
+    "no_new_post": (
+        (GOOD, replace(HISTORY, last_new_post_at=NOW - timedelta(days=31))),
+        (GOOD, replace(HISTORY, last_new_post_at=NOW - timedelta(days=29))),
+    ),
+}
+
+
+def _result(facts: RunFacts, history: SourceHistory, check: str):  # type: ignore[no-untyped-def]
+    results = {r.check: r for r in run_checks(facts, history, LIMITS, now=NOW)}
+    return results[check]
+
+
+def test_every_check_has_a_case() -> None:
+    assert set(CASES) == set(CHECKS)
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_check_fires(check: str) -> None:
+    (facts, history), _ = CASES[check]
+    result = _result(facts, history, check)
+    assert not result.ok
+    assert result.message and result.numbers is not None
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_check_recovers(check: str) -> None:
+    _, (facts, history) = CASES[check]
+    assert _result(facts, history, check).ok
+
+
+def test_a_healthy_run_passes_every_check() -> None:
+    results = run_checks(GOOD, HISTORY, LIMITS, now=NOW)
+    assert {r.check for r in results} == set(CHECKS)
+    assert all(r.ok for r in results)
+
+
+def test_a_failed_run_judges_only_the_check_that_explains_it() -> None:
+    facts = replace(GOOD, stats=None, failure="site unreachable: connection refused (http://x/)")
+    (only,) = run_checks(facts, HISTORY, LIMITS, now=NOW)
+    assert only.check == "site_unreachable" and "unreachable" in only.message
+
+
+@pytest.mark.parametrize(
+    ("failure", "check"),
+    [
+        ("site unreachable: timeout (http://x/)", "site_unreachable"),
+        ("no successful response: 3x HTTP 503", "site_unreachable"),
+        ("crawler exited with status 1: boom", "site_unreachable"),
+        ("robots.txt blocks every start URL (3 requests refused)", "robots_blocked"),
+        ("load failed: WarehouseError: locked", "pipeline_error"),
+    ],
+)
+def test_failed_check_names_the_cause(failure: str, check: str) -> None:
+    assert failed_check(failure) == check
+
+
+def test_numbers_carry_the_figures_judged() -> None:
+    (facts, history), _ = CASES["http_error_rate"]
+    result = _result(facts, history, "http_error_rate")
+    assert result.numbers["requests"] == 18 and result.numbers["errors"] == 8
+    assert "44%" in result.message and "6x 500" in result.message
+
+
+def test_too_few_requests_or_history_judge_nothing() -> None:
+    tiny = replace(GOOD, stats=stats(ok=2, s500=3))
+    assert _result(tiny, HISTORY, "http_error_rate").ok
+    short = replace(HISTORY, recent_posts_found=(10, 10))
+    names = {r.check for r in run_checks(replace(GOOD, posts_found=1), short, LIMITS, now=NOW)}
+    assert "post_drop" not in names
+
+
+def test_an_unchanged_incremental_run_is_not_zero_posts() -> None:
+    facts = replace(GOOD, posts_found=0, stats=stats(ok=2, s304=5))
+    assert _result(facts, HISTORY, "zero_posts").ok
+
+
+def test_no_new_post_limit_per_kind_and_per_source() -> None:
+    history = replace(HISTORY, last_new_post_at=NOW - timedelta(days=3))
+    news = replace(GOOD, kind="news_site")
+    assert not _result(news, history, "no_new_post").ok
+    assert _result(replace(news, no_new_post_days=7), history, "no_new_post").ok
+    never = SourceHistory((), None, first_run_at=NOW - timedelta(days=40))
+    assert "no post at all" in _result(GOOD, never, "no_new_post").message
+
+
+def test_thresholds_default_and_parse() -> None:
+    assert HealthThresholds.from_table(None) == HealthThresholds()
+    parsed = HealthThresholds.from_table(
+        {"http_error_rate": 0.1, "remind_after_hours": 6, "no_new_post_days": {"news_site": 5}}
+    )
+    assert parsed.http_error_rate == 0.1 and parsed.remind_after_hours == 6.0
+    assert parsed.no_new_post_limit("news_site") == 5
+    assert parsed.no_new_post_limit("mp_site") == 30
+
+
+@pytest.mark.parametrize(
+    ("table", "words"),
+    [
+        ({"http_error_rate": 2}, "'http_error_rate' must be a fraction"),
+        ({"min_requests": 0}, "'min_requests' must be a positive whole number"),
+        ({"remind_after_hours": "daily"}, "'remind_after_hours' must be a positive number"),
+        ({"no_new_post_days": {"blog": 3}}, "unknown kind 'blog'"),
+        ({"thresold": 1}, "unknown key 'thresold'"),
+    ],
+)
+def test_bad_thresholds_fail_at_start_up_naming_file_and_key(
+    table: dict[str, object], words: str
+) -> None:
+    with pytest.raises(ConfigError, match="sources.toml: \\[health\\]") as info:
+        HealthThresholds.from_table(table, origin="sources.toml")
+    assert words in str(info.value)
+
+
+def test_sources_file_health_table_is_validated_when_loading_sources() -> None:
+    text = (
+        '[health]\nrejection_rate = 1.5\n\n[[source]]\nname = "jo"\nkind = "news_site"\n'
+        'start_urls = ["https://news.example/"]\n'
+    )
+    with pytest.raises(ConfigError, match="'rejection_rate' must be a fraction"):
+        parse_sources(text, origin="sources.toml")
