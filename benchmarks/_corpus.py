@@ -15,6 +15,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 from types import ModuleType
@@ -24,9 +25,10 @@ __all__ = [
     "CACHE",
     "CORPUS",
     "SETS",
-    "CorpusMissing",
+    "CorpusMissingError",
     "Page",
     "pages",
+    "pipeline_dates",
     "pipeline_predictions",
     "score",
     "scorer",
@@ -44,7 +46,7 @@ SETS = {
 _STAMP = ".unpacked"
 
 
-class CorpusMissing(RuntimeError):
+class CorpusMissingError(RuntimeError):
     """The evaluation corpus (archives and score.py) is not where it should be."""
 
 
@@ -62,7 +64,7 @@ def unpack(set_name: str, corpus: Path = CORPUS, cache: Path = CACHE) -> Path:
     """The unpacked folder of ``set_name``; unpacks its archive first if needed."""
     archive = corpus / SETS[set_name]
     if not archive.is_file():
-        raise CorpusMissing(
+        raise CorpusMissingError(
             f"{archive} not found: the evaluation corpus must sit at ../shared/corpus beside "
             "the repository (scrapinghub_aeb.tar.xz, adbar_eval.tar.xz, score.py)"
         )
@@ -77,17 +79,19 @@ def pages(set_name: str, corpus: Path = CORPUS, cache: Path = CACHE) -> list[Pag
     """Every page of the set, in truth.jsonl order."""
     folder = unpack(set_name, corpus, cache)
     rows = _jsonl(folder / "truth.jsonl")
-    return [Page(r["id"], folder / "pages" / f"{r['id']}.html", r.get("url") or "", r) for r in rows]
+    return [
+        Page(r["id"], folder / "pages" / f"{r['id']}.html", r.get("url") or "", r) for r in rows
+    ]
 
 
 def scorer(corpus: Path = CORPUS) -> ModuleType:
     """The corpus's ``score.py`` as a module."""
     path = corpus / "score.py"
     if not path.is_file():
-        raise CorpusMissing(f"{path} not found: the evaluation corpus is incomplete")
+        raise CorpusMissingError(f"{path} not found: the evaluation corpus is incomplete")
     spec = spec_from_file_location("corpus_score", path)
     if spec is None or spec.loader is None:
-        raise CorpusMissing(f"{path}: cannot be imported")
+        raise CorpusMissingError(f"{path}: cannot be imported")
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -117,6 +121,32 @@ def pipeline_predictions(
     for record in extract_jobs(jobs, workers=workers):
         if "rejected" not in record and record["id"] not in found:
             found[record["id"]] = {"text": record["body"], "date": record["published_date"]}
+    return found
+
+
+def pipeline_dates(set_pages: Iterable[Page], workers: int | None = None) -> dict[str, Any]:
+    """The pipeline's dating step alone (``process.date_pages``): ``{id: {"date"}}``."""
+    from mpnews.pipeline.process import date_pages
+    from mpnews.pipeline.records import RawPage
+
+    listed = list(set_pages)
+    raw = (
+        RawPage(
+            p.url,
+            p.url,
+            200,
+            (("Content-Type", "text/html"),),
+            p.path.read_bytes(),
+            datetime.now(UTC),
+            "corpus",
+            p.id,
+            "post",
+        )
+        for p in listed
+    )
+    found: dict[str, Any] = {}
+    for page, choice in zip(listed, date_pages(raw, workers=workers), strict=True):
+        found[page.id] = {"date": choice.date.isoformat() if choice else None}
     return found
 
 

@@ -52,7 +52,7 @@ def build_deployments(
     groups: Sequence[ScheduleGroup], sources_file: Path, warehouse: Path
 ) -> list[RunnerDeployment]:
     """One runner deployment of the crawl flow per schedule group (absolute paths)."""
-    from prefect.client.schemas.objects import ConcurrencyLimitConfig
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
     from mpnews.flows.crawl import crawl_flow
@@ -75,7 +75,9 @@ def build_deployments(
                 description=group.description,
                 tags=["mpnews"],
                 # a run still going when the next is due: skip the next, don't pile up
-                concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="CANCEL_NEW"),
+                concurrency_limit=ConcurrencyLimitConfig(
+                    limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+                ),
             )
         )
     return deployments

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml.etree import ParserError, XPath
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
 from trafilatura.settings import Document
 from w3lib.encoding import html_to_unicode
@@ -26,13 +26,16 @@ from mpnews.pipeline.families import Family, PostBlock, detect_family
 from mpnews.pipeline.listing import block_document, whole_posts
 from mpnews.pipeline.records import Post, RawPage, Rejected
 
-__all__ = ["decode_body", "extract_page"]
+__all__ = ["date_page", "decode_body", "extract_page"]
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
 _SKIPPED_ROLES = frozenset({"feed", "sitemap", "robots", "other"})
 _CANONICAL = XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
 _BINARY_SNIFF = 1024
+_DOCUMENT_PARSER = HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,18 @@ def extract_page(
         return _extract(page, locale, family)
     except Exception as exc:  # noqa: BLE001 - rejection is data; nothing may escape a worker
         return _reject(page, f"extraction error: {type(exc).__name__}: {exc}")
+
+
+def date_page(page: RawPage, *, locale: str = "en-GB", family: str = "auto") -> DateChoice | None:
+    """The date ``extract_page`` would give a post page, without extracting its text (for
+    measuring the dating step alone); None when the page has no date or cannot be read."""
+    if _problem(page):
+        return None
+    tree = _parse(decode_body(page.body, page.header("Content-Type")))
+    if tree is None:
+        return None
+    choice, _error = _date(tree, page.final_url, detect_family(tree, family), locale, ())
+    return choice
 
 
 def decode_body(body: bytes, content_type: str | None) -> str:
@@ -107,9 +122,13 @@ def _problem(page: RawPage) -> str | None:
 
 
 def _parse(html: str) -> HtmlElement | None:
-    """Parse as trafilatura does (comments and PIs dropped, so inline text stays whole)."""
+    """Parse as trafilatura does (comments and PIs dropped, so inline text stays whole).
+    Markup before ``<html>`` (a PHP warning) makes lxml return a fragment: re-read it as a
+    whole document then."""
     try:
         tree = trafilatura.load_html(html)
+        if tree is not None and tree.find("body") is None:
+            tree = document_fromstring(html.encode("utf-8"), parser=_DOCUMENT_PARSER)
     except (ParserError, ValueError):
         return None
     return tree if tree is not None and tree.find("body") is not None else None

@@ -331,8 +331,9 @@ def check_post_drop(
     facts: RunFacts, history: SourceHistory, thresholds: HealthThresholds, now: datetime
 ) -> CheckResult | None:
     recent = history.recent_posts_found[: thresholds.median_runs]
-    if facts.posts_found == 0 or len(recent) < thresholds.min_history_runs:
-        return None  # zero posts is its own check; too little history judges nothing
+    incremental = facts.stats is not None and facts.stats.not_modified > 0
+    if facts.posts_found == 0 or incremental or len(recent) < thresholds.min_history_runs:
+        return None  # zero posts is its own check; unchanged pages or little history: no verdict
     median = float(statistics.median(recent))
     floor = median * thresholds.post_drop_ratio
     numbers = {

@@ -15,14 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from itertools import islice
+from typing import TypeVar
 
-from mpnews.pipeline.extract import extract_page
+from mpnews.pipeline.dating import DateChoice
+from mpnews.pipeline.extract import date_page, extract_page
 from mpnews.pipeline.records import Post, RawPage, Rejected
 
-__all__ = ["extract_many", "process_pages"]
+__all__ = ["date_pages", "extract_many", "process_pages"]
 
 CHUNK_SIZE = 16
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
+T = TypeVar("T")
 
 
 def process_pages(
@@ -38,14 +41,18 @@ def process_pages(
     ``then`` (a picklable function, e.g. a ``functools.partial`` of a module-level one) is
     applied to each post inside the worker that extracted it.
     """
-    count = workers or os.cpu_count() or 1
-    work = partial(extract_many, locale=locale, family=family, then=then)
-    if count <= 1:
-        yield from work(pages)
-        return
-    context = multiprocessing.get_context(_start_method())
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        yield from _pooled(pool, work, pages, count * CHUNKS_IN_FLIGHT_PER_WORKER)
+    yield from _run(partial(extract_many, locale=locale, family=family, then=then), pages, workers)
+
+
+def date_pages(
+    pages: Iterable[RawPage],
+    *,
+    locale: str = "en-GB",
+    family: str = "auto",
+    workers: int | None = None,
+) -> Iterator[DateChoice | None]:
+    """The dating step alone (``extract.date_page``) for each page, in input order."""
+    yield from _run(partial(_date_many, locale=locale, family=family), pages, workers)
 
 
 def extract_many(
@@ -68,13 +75,30 @@ def extract_many(
     return results
 
 
+def _date_many(pages: Iterable[RawPage], *, locale: str, family: str) -> list[DateChoice | None]:
+    return [date_page(page, locale=locale, family=family) for page in pages]
+
+
+def _run(
+    work: Callable[[list[RawPage]], list[T]], pages: Iterable[RawPage], workers: int | None
+) -> Iterator[T]:
+    count = workers or os.cpu_count() or 1
+    if count <= 1:
+        for chunk in _chunks(pages, CHUNK_SIZE):
+            yield from work(chunk)
+        return
+    context = multiprocessing.get_context(_start_method())
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        yield from _pooled(pool, work, pages, count * CHUNKS_IN_FLIGHT_PER_WORKER)
+
+
 def _pooled(
     pool: ProcessPoolExecutor,
-    work: Callable[[list[RawPage]], list[Post | Rejected]],
+    work: Callable[[list[RawPage]], list[T]],
     pages: Iterable[RawPage],
     limit: int,
-) -> Iterator[Post | Rejected]:
-    pending: deque[Future[list[Post | Rejected]]] = deque()
+) -> Iterator[T]:
+    pending: deque[Future[list[T]]] = deque()
     for chunk in _chunks(pages, CHUNK_SIZE):
         pending.append(pool.submit(work, chunk))
         if len(pending) >= limit:

@@ -45,6 +45,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(_describe(groups))
     if args.dry_run:
         return 0
+    settings.state_dir.mkdir(parents=True, exist_ok=True)  # PREFECT_HOME lives there
     prepare_prefect(settings)
     from prefect.settings import PREFECT_API_URL, temporary_settings
 

@@ -3,6 +3,7 @@ and registration prompts, captions, related-article rails. Matches every page.""
 
 from __future__ import annotations
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from mpnews.pipeline.families import Family, PostBlock
@@ -19,7 +20,6 @@ __all__ = ["FAMILY"]
 
 _PRUNE = Pruner(
     *COMMON_PRUNE,
-    "figcaption",
     "#comments-section",
     ".comments-section",
     "#commenting",
@@ -31,6 +31,8 @@ _PRUNE = Pruner(
     "aside.related",
     ".most-popular",
 )
+_CAPTIONS = XPath("//figcaption")
+GALLERY_CAPTIONS = 4
 _VISIBLE_DATE = selector("article time", "header time", "time[datetime]")
 
 
@@ -39,7 +41,9 @@ def _matches(tree: HtmlElement) -> bool:
 
 
 def _prune(tree: HtmlElement) -> list[HtmlElement]:
-    return _PRUNE(tree)
+    """Furniture, plus photo captions unless the page is a gallery (captions are its text)."""
+    captions = _CAPTIONS(tree)
+    return _PRUNE(tree) + (captions if len(captions) <= GALLERY_CAPTIONS else [])
 
 
 def _date_texts(tree: HtmlElement) -> tuple[tuple[str, str], ...]:

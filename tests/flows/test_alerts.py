@@ -133,7 +133,7 @@ def test_apprise_json_sink_receives_the_alert() -> None:
 class _Mailbox:
     messages: list[bytes] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.messages.append(envelope.content)
         return "250 OK"
 

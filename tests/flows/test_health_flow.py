@@ -129,9 +129,8 @@ def test_check_fires_once_then_recovers(check: str, tmp_path: Path, hook: Webhoo
     assert h.run(healthy, NOW + timedelta(hours=2)) == [(check, "resolved")]
     rows = _query(
         h.settings.warehouse,
-        """SELECT state, run_id, delivered, sinks, numbers IS NOT NULL FROM alerts
-           WHERE "check" = '%s' ORDER BY sent_at"""
-        % check,
+        f"""SELECT state, run_id, delivered, sinks, numbers IS NOT NULL FROM alerts
+            WHERE "check" = '{check}' ORDER BY sent_at""",
     )
     states = ["firing", "reminder", "resolved"] if run_failed else ["firing", "resolved"]
     assert [r[0] for r in rows] == states

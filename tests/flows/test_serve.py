@@ -136,7 +136,7 @@ def test_each_domain_gets_a_concurrency_limit(served: Served) -> None:
 def test_triggered_run_completes_and_loads_posts(served: Served) -> None:
     from prefect.deployments import run_deployment
 
-    flow_run = run_deployment(f"mpnews-crawl/{OWN}", timeout=RUN_SECONDS)
+    flow_run: Any = run_deployment(f"mpnews-crawl/{OWN}", timeout=RUN_SECONDS)
     assert flow_run.state is not None and flow_run.state.is_completed(), (
         f"{flow_run.state}\n{served.output()}"
     )

@@ -143,9 +143,11 @@ def test_too_few_requests_or_history_judge_nothing() -> None:
     assert "post_drop" not in names
 
 
-def test_an_unchanged_incremental_run_is_not_zero_posts() -> None:
+def test_an_unchanged_incremental_run_is_not_zero_posts_nor_a_drop() -> None:
     facts = replace(GOOD, posts_found=0, stats=stats(ok=2, s304=5))
     assert _result(facts, HISTORY, "zero_posts").ok
+    fewer = replace(GOOD, posts_found=1, stats=stats(ok=2, s304=5))
+    assert "post_drop" not in {r.check for r in run_checks(fewer, HISTORY, LIMITS, now=NOW)}
 
 
 def test_no_new_post_limit_per_kind_and_per_source() -> None:
@@ -180,7 +182,7 @@ def test_thresholds_default_and_parse() -> None:
 def test_bad_thresholds_fail_at_start_up_naming_file_and_key(
     table: dict[str, object], words: str
 ) -> None:
-    with pytest.raises(ConfigError, match="sources.toml: \\[health\\]") as info:
+    with pytest.raises(ConfigError, match=r"sources.toml: \[health\]") as info:
         HealthThresholds.from_table(table, origin="sources.toml")
     assert words in str(info.value)
 
