@@ -221,6 +221,7 @@ def _run_record(
     error: str | None,
     extracted: RunExtract | None,
 ) -> RunRecord:
+    skipped_posts = outcome.stats.skipped_posts if outcome.stats else 0  # known, unchanged
     return RunRecord(
         run_id=run_id,
         source=source.name,
@@ -229,12 +230,13 @@ def _run_record(
         finished_at=datetime.now(UTC),
         status=status,
         pages_fetched=outcome.stats.pages_fetched if outcome.stats else 0,
-        posts_found=len(extracted.posts) if extracted else 0,
+        posts_found=(len(extracted.posts) + skipped_posts) if extracted else 0,
         rejections=len(extracted.rejections) if extracted else 0,
         error=error,
         responses_200=outcome.stats.status_counts.get("200", 0) if outcome.stats else 0,
         responses_304=outcome.stats.status_counts.get("304", 0) if outcome.stats else 0,
         skipped=outcome.stats.skipped if outcome.stats else 0,
+        skipped_posts=skipped_posts,
     )
 
 

@@ -8,6 +8,7 @@ line rules below only catch what slipped through, and only ever match a whole li
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from lxml.html import HtmlElement
 
@@ -48,9 +49,10 @@ def prune_tree(tree: HtmlElement, family: Family) -> HtmlElement:
 
 def clean_text(text: str, *, title: str | None = None) -> str:
     """Whole-line cleanup: drop boilerplate lines, a leading copy of the title and
-    immediate repeats (a caption printed twice); paragraphs joined by blank lines."""
+    immediate repeats (a caption printed twice); paragraphs joined by blank lines; Unicode
+    composed (NFC), so "u" + combining diaeresis reads as "ü"."""
     kept: list[str] = []
-    for raw in text.splitlines():
+    for raw in unicodedata.normalize("NFC", text).splitlines():
         line = _SPACE.sub(" ", raw).strip()
         if not line or BOILERPLATE_LINES.match(line):
             continue

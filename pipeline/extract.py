@@ -7,6 +7,7 @@ A ``post`` page gives one post; a ``listing`` page gives the posts it shows whol
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -33,6 +34,8 @@ _SKIPPED_ROLES = frozenset({"feed", "sitemap", "robots", "other"})
 _CANONICAL = XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
 _BINARY_SNIFF = 1024
+_CP1252_BYTES = "mpnews-cp1252-bytes"
+_SINGLE_BYTE = frozenset({"cp1252", "windows1252", "latin1", "iso88591", "iso885915"})
 _DOCUMENT_PARSER = HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
 )
@@ -73,15 +76,37 @@ def date_page(page: RawPage, *, locale: str = "en-GB", family: str = "auto") -> 
 
 
 def decode_body(body: bytes, content_type: str | None) -> str:
-    """Decode HTML bytes: BOM, HTTP charset, meta charset, then sniffing; a page labelled
-    utf-8 that is really cp1252 is read as cp1252."""
+    """Decode HTML bytes: BOM, HTTP charset, meta charset, then sniffing. Labels lie both
+    ways: in a page labelled utf-8, bytes that are not UTF-8 are read as cp1252; a page labelled
+    latin-1/cp1252 whose non-ASCII bytes are all valid UTF-8 is read as UTF-8."""
     encoding, text = html_to_unicode(content_type, body)
-    if "\ufffd" in text and encoding.replace("-", "").lower() in {"utf8", "ascii"}:
+    label = encoding.replace("-", "").replace("_", "").lower()
+    if label in {"utf8", "ascii"}:
+        return _cp1252(body, text) if "\ufffd" in text else text
+    if label in _SINGLE_BYTE and not body.isascii():
         try:
-            return body.decode("cp1252")
+            return body.decode("utf-8")
         except UnicodeDecodeError:
             return text
     return text
+
+
+def _cp1252(body: bytes, text: str) -> str:
+    """UTF-8 where the bytes are UTF-8, cp1252 for each byte that is not (mixed pages)."""
+    try:
+        return body.decode("utf-8", errors=_CP1252_BYTES)
+    except UnicodeDecodeError:
+        return text
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
 
 
 def _extract(page: RawPage, locale: str, family_name: str) -> list[Post] | Rejected:

@@ -66,6 +66,7 @@ class CrawlStats:
     warc_path: str | None
     errors_total: int | None = None
     skipped: int = 0  # known post permalinks not requested (incremental crawl)
+    skipped_posts: int = 0  # ... of which hold a stored post
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CrawlStats:
@@ -79,6 +80,7 @@ class CrawlStats:
             warc_path=data.get("warc_path"),
             errors_total=int(data.get("errors_total") or len(errors)),
             skipped=int(data.get("skipped") or 0),
+            skipped_posts=int(data.get("skipped_posts") or 0),
         )
 
     @property

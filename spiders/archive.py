@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from dataclasses import asdict
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -29,7 +29,14 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from mpnews.spiders.incremental import NOT_MODIFIED_FLAG, NOT_MODIFIED_META, index_entry, index_path
+from mpnews.spiders.incremental import (
+    NOT_MODIFIED_FLAG,
+    NOT_MODIFIED_META,
+    IndexEntry,
+    index_entry,
+    index_path,
+    read_index,
+)
 from mpnews.spiders.middlewares import DOWNLOAD_ERROR
 
 if TYPE_CHECKING:
@@ -37,7 +44,15 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-__all__ = ["ROLE_META", "WarcArchiveExtension", "page_role", "warc_path"]
+__all__ = [
+    "ROLE_META",
+    "ArchivedRun",
+    "WarcArchiveExtension",
+    "archived_runs",
+    "page_role",
+    "select_runs",
+    "warc_path",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +65,54 @@ _DROPPED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding", b"conte
 def warc_path(archive_dir: str | Path, source: str, run_id: str) -> Path:
     """Where the archive of one run of one source lives: ``DIR/<source>/<run_id>.warc.gz``."""
     return Path(archive_dir) / source / f"{run_id}.warc.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedRun:
+    """One run of one source as its archive holds it (WARC plus index)."""
+
+    run_id: str
+    warc_path: Path
+    started_at: datetime  # first response archived
+    finished_at: datetime  # last response archived
+    entries: tuple[IndexEntry, ...]
+
+    def status_counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(str(e.status) for e in self.entries).items()))
+
+
+def archived_runs(folder: str | Path) -> list[ArchivedRun]:
+    """Every run archived in ``folder`` (``DIR/<source>``), oldest first; empty WARCs left out."""
+    runs = []
+    for path in Path(folder).glob("*.warc.gz"):
+        entries = tuple(read_index(path))
+        times = sorted(_when(e.fetched_at) for e in entries if e.fetched_at)
+        if times:
+            run_id = path.name.removesuffix(".warc.gz")
+            runs.append(ArchivedRun(run_id, path, times[0], times[-1], entries))
+    return sorted(runs, key=lambda r: (r.started_at, r.run_id))
+
+
+def select_runs(runs: list[ArchivedRun], since: date | None = None) -> list[ArchivedRun]:
+    """Runs started on or after ``since`` (all when None), plus each earlier run holding the
+    latest 200 copy of a URL those runs only saw as 304: a 304 has no body to re-read."""
+    if since is None:
+        return list(runs)
+    chosen: set[str] = set()
+    latest_ok: dict[str, str] = {}  # URL -> run holding its latest 200 copy so far
+    for run in runs:
+        if run.started_at.date() >= since:
+            chosen.add(run.run_id)
+            chosen.update(
+                latest_ok[e.url] for e in run.entries if e.status == 304 and e.url in latest_ok
+            )
+        latest_ok.update((e.url, run.run_id) for e in run.entries if e.status == 200)
+    return [r for r in runs if r.run_id in chosen]
+
+
+def _when(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def page_role(request: Request) -> str:
@@ -156,6 +219,7 @@ class WarcArchiveExtension:
             "offsite_filtered": int(stats.get_value("offsite/filtered", 0)),
             "max_pages_reached": bool(stats.get_value("mpnews/max_pages_reached", False)),
             "skipped": int(stats.get_value("mpnews/skipped", 0)),
+            "skipped_posts": int(stats.get_value("mpnews/skipped_posts", 0)),
             "finish_reason": finish_reason,
             "warc_path": str(self.path) if self.path else None,
         }

@@ -122,7 +122,8 @@ class SourceSpider(scrapy.Spider):
             return None
         if role == "post" and self.crawl_state.is_fresh_post(url, self.source.recheck_days):
             self._seen.add(key)
-            self._note_skipped()
+            known = self.crawl_state.get(url)
+            self._note_skipped(has_post=known is not None and known.has_post)
             return None
         if self.requested >= self.max_pages:
             self._note_budget_reached()
@@ -167,10 +168,12 @@ class SourceSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Any:
         return self.parse_nothing(response)
 
-    def _note_skipped(self) -> None:
+    def _note_skipped(self, *, has_post: bool) -> None:
         stats = getattr(getattr(self, "crawler", None), "stats", None)
         if stats is not None:
             stats.inc_value("mpnews/skipped")
+            if has_post:
+                stats.inc_value("mpnews/skipped_posts")
 
     def _note_budget_reached(self) -> None:
         stats = getattr(getattr(self, "crawler", None), "stats", None)

@@ -99,6 +99,8 @@ class UrlSeen(Protocol):
     def checked_at(self) -> datetime | None: ...
     @property
     def ok_warc_file(self) -> str | None: ...
+    @property
+    def has_post(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,7 @@ class UrlState:
     last_modified: str | None = None
     warc_path: str | None = None
     offset: int | None = None
+    has_post: bool = False  # a stored post was read from this URL
 
     @property
     def readable(self) -> bool:
@@ -185,7 +188,7 @@ def build_state(seen: Iterable[UrlSeen], source_archive: str | Path) -> list[Url
     indexes: dict[str, dict[str, IndexEntry]] = {}
     states = []
     for row in seen:
-        state = UrlState(row.url, row.role, row.status, row.checked_at)
+        state = UrlState(row.url, row.role, row.status, row.checked_at, has_post=row.has_post)
         if row.ok_warc_file:
             if row.ok_warc_file not in indexes:
                 indexes[row.ok_warc_file] = _last_ok(read_index(folder / row.ok_warc_file))

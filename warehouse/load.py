@@ -140,10 +140,12 @@ ON CONFLICT (run_id, source) DO UPDATE SET
     posts_new = excluded.posts_new, rejections = excluded.rejections, error = excluded.error
 """
 
-_RESPONSE_FIELDS = ("run_id", "source", "responses_200", "responses_304", "skipped")
+_RESPONSE_FIELDS = (
+    "run_id", "source", "responses_200", "responses_304", "skipped", "skipped_posts",
+)  # fmt: skip
 _RUN_RESPONSES = """
 UPDATE crawl_runs SET responses_200 = $responses_200, responses_304 = $responses_304,
-    skipped = $skipped
+    skipped = $skipped, skipped_posts = $skipped_posts
 WHERE run_id = $run_id AND source = $source
 """
 

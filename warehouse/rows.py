@@ -35,6 +35,7 @@ class RunRecord:
     responses_200: int = 0
     responses_304: int = 0
     skipped: int = 0  # known post permalinks not requested (incremental crawl)
+    skipped_posts: int = 0  # ... of which hold a stored post (counted in posts_found)
 
 
 @dataclass(frozen=True, slots=True)

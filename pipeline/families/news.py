@@ -1,9 +1,8 @@
 """News sites and anything else (the generic family): JSON-LD/meta categories, commenting
-and registration prompts, captions, related-article rails. Matches every page."""
+and registration prompts, related-article rails. Matches every page."""
 
 from __future__ import annotations
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from mpnews.pipeline.families import Family, PostBlock
@@ -31,8 +30,6 @@ _PRUNE = Pruner(
     "aside.related",
     ".most-popular",
 )
-_CAPTIONS = XPath("//figcaption")
-GALLERY_CAPTIONS = 4
 _VISIBLE_DATE = selector("article time", "header time", "time[datetime]")
 
 
@@ -41,9 +38,9 @@ def _matches(tree: HtmlElement) -> bool:
 
 
 def _prune(tree: HtmlElement) -> list[HtmlElement]:
-    """Furniture, plus photo captions unless the page is a gallery (captions are its text)."""
-    captions = _CAPTIONS(tree)
-    return _PRUNE(tree) + (captions if len(captions) <= GALLERY_CAPTIONS else [])
+    """Furniture only: photo captions stay (on a gallery they are the text, and dropping one
+    can tip trafilatura's choice of main block); a caption printed twice goes in clean_text."""
+    return _PRUNE(tree)
 
 
 def _date_texts(tree: HtmlElement) -> tuple[tuple[str, str], ...]:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from pipeline_pages import INDEPENDENT_URL, WEEBLY, WORDPRESS_URL, MakePage
 
-from mpnews.pipeline.extract import decode_body, extract_page
+from mpnews.pipeline.extract import date_page, decode_body, extract_page
 from mpnews.pipeline.records import Post, RawPage, Rejected
 
 BOILERPLATE = (
@@ -187,3 +187,52 @@ def test_absurd_date_costs_the_date_not_the_post(make_page: MakePage) -> None:
     [post] = _posts(make_page(html))
     assert post.body.startswith("The council confirmed")
     assert post.published_date is None or post.published_date.year > 1990
+
+
+def _article(text: str, head: str = "", before: str = "") -> bytes:
+    body = f"<article><h1>Library hours</h1><p>{text}</p></article>"
+    return f"{before}<html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_mixed_utf8_and_cp1252_bytes_labelled_utf8(make_page: MakePage) -> None:
+    text = ("Caf\u00e9 opening \u2013 " * 3 + "the council said. ") * 4
+    html = _article(text).replace("\u2013".encode(), "\u2013".encode("cp1252"))
+    [post] = _posts(make_page(html, content_type="text/html; charset=utf-8"))
+    assert "Caf\u00e9 opening \u2013 Caf\u00e9" in post.body
+    assert "\ufffd" not in post.body and "\u00c3" not in post.body
+
+
+def test_utf8_page_labelled_latin1_is_read_as_utf8(make_page: MakePage) -> None:
+    text = "M\u00e4scot: Schaf, Standardausf\u00fchrung, wei\u00df. " * 8
+    [post] = _posts(make_page(_article(text), content_type="text/html; charset=iso-8859-1"))
+    assert "Standardausf\u00fchrung, wei\u00df" in post.body
+
+
+def test_no_charset_anywhere_is_sniffed(make_page: MakePage) -> None:
+    text = "Labour\u2019s candidate said the caf\u00e9 will reopen. " * 8
+    [post] = _posts(make_page(_article(text), content_type="text/html"))
+    assert "Labour\u2019s candidate said the caf\u00e9" in post.body
+
+
+def test_markup_before_html_still_gives_the_post(make_page: MakePage) -> None:
+    warning = "<br />\n<b>Warning</b>:  mysql_connect(): Access denied in <b>db.php</b><br />\n"
+    text = "The council confirmed the new library opening hours today. " * 6
+    [post] = _posts(make_page(_article(text, before=warning)))
+    assert post.body.startswith("The council confirmed")
+
+
+def test_impossible_visible_date_costs_the_date_only(make_page: MakePage) -> None:
+    text = "The council confirmed the new library opening hours today. " * 6
+    html = _article(text).replace(b"<h1>", b'<time class="entry-date">32/13/2020</time><h1>')
+    [post] = _posts(make_page(html))
+    assert post.body.startswith("The council confirmed")
+    # the visible text gives no date; only htmldate's low-confidence guess may remain
+    assert post.date_source in (None, "htmldate")
+    assert post.date_confidence is None or post.date_confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"\x89PNG\r\n\x1a\n\x00\x00", b"<html><head><title>x</title><scr"]
+)
+def test_date_page_on_bad_input_is_none(make_page: MakePage, body: bytes) -> None:
+    assert date_page(make_page(body, content_type="")) is None

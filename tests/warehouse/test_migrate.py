@@ -52,3 +52,39 @@ def test_a_schema_newer_than_the_code_is_refused(tmp_path: Path) -> None:
             migrate(con)
     finally:
         con.close()
+
+
+def _seed_rows(con: object) -> None:
+    """Rows in the keyed tables every schema version has, as a loaded warehouse would hold."""
+    con.execute(  # type: ignore[attr-defined]
+        "INSERT INTO posts (post_id, url, source, kind, title, body, categories, content_hash,"
+        " first_seen_at, last_seen_at, last_run_id, first_run_id) SELECT 'p' || i,"
+        " 'https://x.org/' || i, 's', 'mp_site', 't', 'b', ['c'], 'h' || i, now(), now(), 'r1',"
+        " 'r1' FROM range(50) t(i)"
+    )
+    con.execute(  # type: ignore[attr-defined]
+        "INSERT INTO crawl_runs (run_id, source, kind, started_at, status) "
+        "SELECT 'r' || i, 's', 'mp_site', now(), 'succeeded' FROM range(20) t(i)"
+    )
+
+
+@pytest.mark.parametrize("start", [5, 6, 7, 8, 9])
+def test_a_loaded_warehouse_upgrades_from_an_older_version(tmp_path: Path, start: int) -> None:
+    if start >= len(migrations()):
+        pytest.fail(f"no migration after {start}: drop this case")
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        migrate(con, target=start)
+        _seed_rows(con)
+    finally:
+        con.close()  # stored on disk, as a published warehouse is
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        applied = migrate(con)
+        counts = [
+            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("posts", "crawl_runs")
+        ]
+    finally:
+        con.close()
+    assert applied == [m.name for m in migrations()[start:]]
+    assert counts == [50, 20]

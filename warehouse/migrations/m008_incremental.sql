@@ -1,13 +1,20 @@
 -- Incremental crawling: how each run's responses split (200 downloaded, 304 not modified)
--- and how many known post permalinks it skipped without a request.
-ALTER TABLE crawl_runs ADD COLUMN responses_200 INTEGER DEFAULT 0;
-ALTER TABLE crawl_runs ADD COLUMN responses_304 INTEGER DEFAULT 0;
-ALTER TABLE crawl_runs ADD COLUMN skipped INTEGER DEFAULT 0;
+-- and how many known post permalinks it skipped without a request (skipped_posts: those
+-- holding a stored post; posts_found counts them, so full and incremental runs compare).
+-- (One ALTER of a keyed table per step: see warehouse/migrate.py.)
+ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS responses_200 INTEGER DEFAULT 0;
+-- step
+ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS responses_304 INTEGER DEFAULT 0;
+-- step
+ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS skipped INTEGER DEFAULT 0;
+-- step
+ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS skipped_posts INTEGER DEFAULT 0;
+-- step
 
 -- Every version of a post whose text changed after it was first stored: version 1 is the
 -- text first seen, each later version an edit seen in a later run (posts shows the newest).
 -- Posts never edited have no rows here. seen_at is when that version was first seen.
-CREATE TABLE post_versions (
+CREATE TABLE IF NOT EXISTS post_versions (
     post_id      VARCHAR NOT NULL,
     version      INTEGER NOT NULL,
     content_hash VARCHAR,
@@ -20,7 +27,7 @@ CREATE TABLE post_versions (
 );
 
 -- One row per edit: what a post was before and after, and when the change was seen.
-CREATE VIEW post_changes AS
+CREATE OR REPLACE VIEW post_changes AS
 SELECT v.post_id,
        p.url,
        p.source,
