@@ -29,6 +29,7 @@ __all__ = [
     "DateChoice",
     "find_date",
     "find_date_candidates",
+    "find_invalid_date_text",
     "parse_date_text",
 ]
 
@@ -48,6 +49,12 @@ _PUBLISH_CUE = re.compile(r"publish|entry-date|post-date|created|datepublished",
 _MODIFIED_CUE = re.compile(r"updat|modif|aktualisiert|mis à jour", re.I)
 
 _MONTH_RAW = re.compile(r"\d{4}/\d{2}")
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d/.-])")
+_JAN_FIRST = (  # renderings of 1 January that support an htmldate 01-01 answer ({y}: year)
+    r"{y}[/.-]0?1[/.-]0?1(?!\d)|(?<!\d)0?1[/.-]0?1[/.-]{y}"
+    r"|(?<!\d)1(?:st|er|\.)?\s*(?:jan|janv|jän|ene|gen)\w*\.?,?\s*{y}"
+    r"|jan\w*\.?\s*1(?:st)?,?\s*{y}"
+)
 _JSONLD = XPath('//script[contains(@type, "ld+json")]')
 _METAS = XPath("//meta[@content]")
 _MICRODATA = XPath('//body//*[@itemprop="datePublished" or @itemprop="dateCreated"]')
@@ -96,6 +103,21 @@ def find_date_candidates(
 ) -> list[DateCandidate]:
     """Every publication-date candidate on the page, strongest sources first."""
     return _collect(_as_tree(html), url, locale)[0]
+
+
+def find_invalid_date_text(html: str | bytes | HtmlElement) -> str | None:
+    """The first numeric date-like text in the page's date places that is no valid date
+    (``32/13/2020``), for saying why a page has no date; None when there is none."""
+    tree = _as_tree(html)
+    if tree is None:
+        return None
+    texts = [elem.get("datetime", "") for elem in _TIMES(tree)]
+    texts += [elem.text_content()[:200] for elem in _visible_elements(tree)]
+    for text in texts:
+        for match in _NUMERIC_DATE.finditer(text):
+            if parse_date_text(match.group()) is None:
+                return match.group()
+    return None
 
 
 def find_date(
@@ -264,18 +286,34 @@ def _as_utc(cand: DateCandidate, locale: str) -> datetime:
 def _htmldate(tree: HtmlElement | None, url: str, latest: date) -> DateCandidate | None:
     if tree is None:
         return None
-    found = htmldate.find_date(
+    found = _run_htmldate(tree, url, latest, extensive=True)
+    value = parse_date_text(found or "")
+    if value is None or not _EARLIEST <= value <= latest or _year_guess(tree, url, value, latest):
+        return None
+    return DateCandidate(value, "htmldate", found or "")
+
+
+def _run_htmldate(tree: HtmlElement, url: str, latest: date, *, extensive: bool) -> str | None:
+    return htmldate.find_date(
         tree,
         url=url or None,
         original_date=True,
         outputformat="%Y-%m-%d",
-        extensive_search=True,
+        extensive_search=extensive,
         min_date=datetime.combine(_EARLIEST, time()),
         max_date=datetime.combine(latest, time()),
     )
-    value = parse_date_text(found or "")
-    valid = value is not None and _EARLIEST <= value <= latest
-    return DateCandidate(value, "htmldate", found or "") if value and valid else None
+
+
+def _year_guess(tree: HtmlElement, url: str, value: date, latest: date) -> bool:
+    """htmldate's extensive search ends in a bare year read as 1 January: a guess, unless
+    the page writes that day or htmldate finds it without the extensive search."""
+    if (value.month, value.day) != (1, 1):
+        return False
+    written = re.compile(_JAN_FIRST.format(y=value.year), re.I)
+    if written.search(lxml.html.tostring(tree, encoding="unicode")):
+        return False
+    return _run_htmldate(tree, url, latest, extensive=False) != value.isoformat()
 
 
 # -- candidates from the page -----------------------------------------------------------------

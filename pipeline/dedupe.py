@@ -159,7 +159,19 @@ def _merge(copies: list[Post]) -> Post:
             date_source=dated.date_source,
             date_confidence=dated.date_confidence,
         )
+    merged = replace(merged, date_conflicts=_date_conflicts(copies, merged))
     return replace(merged, content_hash=_hash(merged))
+
+
+def _date_conflicts(copies: list[Post], merged: Post) -> tuple[str, ...]:
+    """Every copy's conflicts, plus any copy's own date that is not the merged one."""
+    found = {c for p in copies for c in p.date_conflicts}
+    dated = [p for p in copies if p.published_date is not None]
+    found |= {f"{p.date_source or 'unknown'}:{p.published_date}" for p in dated}
+    if merged.published_date is not None:
+        chosen = merged.published_date.isoformat()
+        found = {c for c in found if c.rsplit(":", 1)[-1] != chosen}
+    return tuple(sorted(found))
 
 
 def _hash(post: Post) -> str:

@@ -21,7 +21,13 @@ from trafilatura.settings import Document
 from w3lib.encoding import html_to_unicode
 
 from mpnews.pipeline.clean import clean_text, prune_tree
-from mpnews.pipeline.dating import DateCandidate, DateChoice, find_date, parse_date_text
+from mpnews.pipeline.dating import (
+    DateCandidate,
+    DateChoice,
+    find_date,
+    find_invalid_date_text,
+    parse_date_text,
+)
 from mpnews.pipeline.dedupe import canonical_url, content_hash
 from mpnews.pipeline.families import Family, PostBlock, detect_family
 from mpnews.pipeline.listing import block_document, whole_posts
@@ -176,6 +182,8 @@ def _block_parts(block: PostBlock, family: Family, locale: str) -> _Parts | None
     if tree is None:
         return None
     parts = _post_parts(tree, block.href, family, locale, hints, title=block.title)
+    if parts is not None and raw and parsed is None and parts.date is None:
+        parts = replace(parts, date_error=f"no valid date: {raw}")
     return None if parts is None else _with_categories(parts, block.categories)
 
 
@@ -233,7 +241,9 @@ def _date(
     """The dating step's choice; a failure there costs the date, not the post."""
     try:
         hints = hints + _visible_hints(tree, family, locale)
-        return find_date(tree, url, locale=locale, hints=hints), None
+        choice = find_date(tree, url, locale=locale, hints=hints)
+        invalid = find_invalid_date_text(tree) if choice is None else None
+        return choice, f"no valid date: {invalid}" if invalid else None
     except Exception as exc:  # noqa: BLE001 - recorded on the post as extras["date_error"]
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -292,8 +302,17 @@ def _post(page: RawPage, url: str, parts: _Parts, *, from_listing: bool) -> Post
         updated_at=_day(date.updated_at) if date else None,
         date_confidence=date.confidence if date else None,
         content_hash=content_hash(parts.body),
+        date_conflicts=_conflicts(date),
         extras=(("date_error", parts.date_error),) if parts.date_error else (),
     )
+
+
+def _conflicts(choice: DateChoice | None) -> tuple[str, ...]:
+    """The dates other candidates gave, as ``"<source>:<YYYY-MM-DD>"``, sorted."""
+    if choice is None:
+        return ()
+    found = {f"{c.source}:{c.value.isoformat()}" for c in choice.conflicts}
+    return tuple(sorted(f for f in found if not f.endswith(choice.date.isoformat())))
 
 
 def _day(moment: datetime | date | None) -> date | None:

@@ -81,6 +81,8 @@ class Post:
     updated_at: date | None = None
     date_confidence: float | None = None
     content_hash: str = ""
+    # Dates other sources gave, "<source>:<YYYY-MM-DD>", sorted (the chosen date excluded):
+    date_conflicts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ POSTS_SCHEMA = pa.schema(
         ("topics", pa.list_(_TEXT)),
         ("date_confidence", pa.float64()),
         ("mps", pa.list_(pa.struct([("mp", _TEXT), ("role", _TEXT)]))),
+        ("date_conflicts", pa.list_(_TEXT)),
         ("ordinal", pa.int64()),
     ]
 )
@@ -79,7 +80,8 @@ def posts_table(rows: Sequence[PostRow]) -> pa.Table:
     """Posts in input order; ``ordinal`` remembers that order (first copy wins)."""
     columns = _columns(rows, POSTS_SCHEMA.names[:-1])
     columns["categories"] = [_categories(c) for c in columns["categories"]]
-    columns["topics"] = [_categories(c, "topics") for c in columns["topics"]]
+    for name in ("topics", "date_conflicts"):
+        columns[name] = [_categories(c, name) for c in columns[name]]
     columns["mps"] = [[{"mp": mp, "role": role} for mp, role in c] for c in columns["mps"]]
     columns["ordinal"] = list(range(len(rows)))
     return _table(columns, POSTS_SCHEMA, "posts")

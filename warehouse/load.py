@@ -87,6 +87,8 @@ ON CONFLICT (post_id) DO UPDATE SET
     topics = CASE WHEN {_NEWER} THEN excluded.topics ELSE posts.topics END,
     date_confidence = CASE WHEN {_NEWER} AND excluded.published_date IS NOT NULL
                       THEN excluded.date_confidence ELSE posts.date_confidence END,
+    date_conflicts = CASE WHEN {_NEWER} AND excluded.published_date IS NOT NULL
+                     THEN excluded.date_conflicts ELSE posts.date_conflicts END,
     mp = CASE WHEN {_NEWER} THEN coalesce(excluded.mp, posts.mp) ELSE posts.mp END,
     content_hash = CASE WHEN {_NEWER} THEN excluded.content_hash ELSE posts.content_hash END,
     last_run_id = CASE WHEN {_NEWER} THEN excluded.last_run_id ELSE posts.last_run_id END,

@@ -62,6 +62,7 @@ class PostRow:
     topics: tuple[str, ...] = ()
     date_confidence: float | None = None
     mps: tuple[tuple[str, str], ...] = ()  # (mp, role): role "author" or "mentioned"
+    date_conflicts: tuple[str, ...] = ()  # "<source>:<YYYY-MM-DD>" dates not chosen
 
     @classmethod
     def from_post(
@@ -98,6 +99,7 @@ class PostRow:
             topics=tuple(post.topics),
             date_confidence=post.date_confidence,
             mps=tuple(post.mps),
+            date_conflicts=tuple(post.date_conflicts),
         )
 
 

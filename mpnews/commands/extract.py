@@ -38,8 +38,8 @@ __all__ = [
 HELP = "extract posts from stored HTML pages, one JSON line per post"
 EPILOG = """\
 output: one JSON object per line, in input order:
-  {"id", "url", "title", "author", "published_date", "date_source", "body",
-   "categories", "topics", "mps"} for each post found, or
+  {"id", "url", "title", "author", "published_date", "date_source", "date_conflicts",
+   "body", "categories", "topics", "mps"} for each post found, or
   {"id", "rejected": "reason"} for a page that gave no post (a missing page file in a
   manifest is such a rejection: "no such file: PATH").
 manifest: JSON Lines of {"id", "path", "url"?}; relative paths resolve against the
@@ -158,6 +158,7 @@ def _record(page_id: str, result: Post | Rejected) -> dict[str, Any]:
         "author": result.author,
         "published_date": result.published_date.isoformat() if result.published_date else None,
         "date_source": result.date_source,
+        "date_conflicts": list(result.date_conflicts),
         "body": result.body,
         "categories": list(result.categories),
         "topics": list(result.topics),

@@ -226,9 +226,21 @@ def test_impossible_visible_date_costs_the_date_only(make_page: MakePage) -> Non
     html = _article(text).replace(b"<h1>", b'<time class="entry-date">32/13/2020</time><h1>')
     [post] = _posts(make_page(html))
     assert post.body.startswith("The council confirmed")
-    # the visible text gives no date; only htmldate's low-confidence guess may remain
-    assert post.date_source in (None, "htmldate")
-    assert post.date_confidence is None or post.date_confidence < 0.5
+    # no valid date anywhere: no guess either (htmldate's bare "2020" is not 1 January)
+    assert post.published_date is None and post.date_source is None
+    assert ("date_error", "no valid date: 32/13/2020") in post.extras
+
+
+def test_conflicting_metadata_dates_are_recorded(make_page: MakePage) -> None:
+    text = "The council confirmed the new library opening hours today. " * 6
+    jsonld = '{"@type": "NewsArticle", "datePublished": "2020-02-05"}'
+    head = (
+        f'<script type="application/ld+json">{jsonld}</script>'
+        '<meta name="date" content="2020-02-08"/>'
+    )
+    [post] = _posts(make_page(_article(text, head=head)))
+    assert post.published_date == date(2020, 2, 5) and post.date_source == "jsonld"
+    assert post.date_conflicts == ("meta:2020-02-08",)
 
 
 @pytest.mark.parametrize(
