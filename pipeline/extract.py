@@ -242,10 +242,17 @@ def _date(
     try:
         hints = hints + _visible_hints(tree, family, locale)
         choice = find_date(tree, url, locale=locale, hints=hints)
-        invalid = find_invalid_date_text(tree) if choice is None else None
+        invalid = None if choice else _bad_family_date(tree, family, locale)
+        invalid = invalid or (find_invalid_date_text(tree) if choice is None else None)
         return choice, f"no valid date: {invalid}" if invalid else None
     except Exception as exc:  # noqa: BLE001 - recorded on the post as extras["date_error"]
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def _bad_family_date(tree: HtmlElement, family: Family, locale: str) -> str | None:
+    """The first date text in the family's date places that is no valid date."""
+    bad = (raw.strip() for _, raw in family.date_texts(tree) if not parse_date_text(raw, locale))
+    return next((raw for raw in bad if raw), None)
 
 
 def _visible_hints(tree: HtmlElement, family: Family, locale: str) -> tuple[DateCandidate, ...]:

@@ -48,6 +48,7 @@ POSTS_SCHEMA = pa.schema(
         ("date_confidence", pa.float64()),
         ("mps", pa.list_(pa.struct([("mp", _TEXT), ("role", _TEXT)]))),
         ("date_conflicts", pa.list_(_TEXT)),
+        ("date_error", _TEXT),
         ("ordinal", pa.int64()),
     ]
 )

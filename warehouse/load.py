@@ -89,6 +89,9 @@ ON CONFLICT (post_id) DO UPDATE SET
                       THEN excluded.date_confidence ELSE posts.date_confidence END,
     date_conflicts = CASE WHEN {_NEWER} AND excluded.published_date IS NOT NULL
                      THEN excluded.date_conflicts ELSE posts.date_conflicts END,
+    date_error = CASE WHEN {_NEWER} AND excluded.published_date IS NOT NULL THEN NULL
+                 WHEN {_NEWER} AND posts.published_date IS NULL THEN excluded.date_error
+                 ELSE posts.date_error END,
     mp = CASE WHEN {_NEWER} THEN coalesce(excluded.mp, posts.mp) ELSE posts.mp END,
     content_hash = CASE WHEN {_NEWER} THEN excluded.content_hash ELSE posts.content_hash END,
     last_run_id = CASE WHEN {_NEWER} THEN excluded.last_run_id ELSE posts.last_run_id END,

@@ -63,6 +63,7 @@ class PostRow:
     date_confidence: float | None = None
     mps: tuple[tuple[str, str], ...] = ()  # (mp, role): role "author" or "mentioned"
     date_conflicts: tuple[str, ...] = ()  # "<source>:<YYYY-MM-DD>" dates not chosen
+    date_error: str | None = None  # why there is no date, when the page showed a bad one
 
     @classmethod
     def from_post(
@@ -100,6 +101,7 @@ class PostRow:
             date_confidence=post.date_confidence,
             mps=tuple(post.mps),
             date_conflicts=tuple(post.date_conflicts),
+            date_error=dict(post.extras).get("date_error"),
         )
 
 

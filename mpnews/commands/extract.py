@@ -38,7 +38,7 @@ __all__ = [
 HELP = "extract posts from stored HTML pages, one JSON line per post"
 EPILOG = """\
 output: one JSON object per line, in input order:
-  {"id", "url", "title", "author", "published_date", "date_source", "date_conflicts",
+  {"id", "url", "title", "author", "published_date", "date_source", "date_conflicts", "date_error",
    "body", "categories", "topics", "mps"} for each post found, or
   {"id", "rejected": "reason"} for a page that gave no post (a missing page file in a
   manifest is such a rejection: "no such file: PATH").
@@ -159,6 +159,7 @@ def _record(page_id: str, result: Post | Rejected) -> dict[str, Any]:
         "published_date": result.published_date.isoformat() if result.published_date else None,
         "date_source": result.date_source,
         "date_conflicts": list(result.date_conflicts),
+        "date_error": dict(result.extras).get("date_error"),
         "body": result.body,
         "categories": list(result.categories),
         "topics": list(result.topics),

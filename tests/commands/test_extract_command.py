@@ -13,7 +13,7 @@ FIXTURES = Path(__file__).parents[1] / "pipeline" / "fixtures"
 WEEBLY = "https://www.rosena4tooting.com/news"
 KEYS = {
     "id", "url", "title", "author", "published_date", "date_source", "body", "categories",
-    "topics", "mps", "date_conflicts",
+    "topics", "mps", "date_conflicts", "date_error",
 }  # fmt: skip
 ARTICLE = (
     "<html><head><title>Library hours</title></head><body><article><h1>Library hours</h1>"

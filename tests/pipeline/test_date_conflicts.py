@@ -93,3 +93,18 @@ def test_agreeing_copies_record_no_conflict() -> None:
     )
     [merged] = collapse([listing, permalink])
     assert merged.date_conflicts == ("url:2020-02-01",)
+
+
+def test_an_impossible_date_leaves_a_null_date_and_its_reason_in_the_warehouse(
+    tmp_path: Path,
+) -> None:
+    html = _permalink_says_6_february().decode("utf-8").replace(META, "")
+    html = html.replace(">6/2/2020<", ">32/13/2020<")
+    page = make_raw_page(html, f"{WEEBLY}/news/{SLUG}")
+    [post] = extract_page(page, family="weebly")  # type: ignore[misc]
+    run = RunRecord("run-1", SOURCE.name, SOURCE.kind, FETCHED, FETCHED, "succeeded", 1, 1)
+    warehouse = tmp_path / "w.duckdb"
+    load_run(warehouse, run=run, posts=[finalise_post(post, SOURCE)])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        [row] = con.execute("SELECT published_date, date_source, date_error FROM posts").fetchall()
+    assert row == (None, None, "no valid date: 32/13/2020")
