@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args, settings))
     except MpnewsError as exc:
         print(f"mpnews: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return exc.exit_code
     except KeyboardInterrupt:
         print("mpnews: interrupted", file=sys.stderr)
         return 130

@@ -8,11 +8,18 @@ __all__ = [
     "ExtractionError",
     "MpnewsError",
     "WarehouseError",
+    "OrchestratorError",
 ]
 
 
 class MpnewsError(Exception):
-    """Base class for every error mpnews raises on purpose."""
+    """Base class for every error mpnews raises on purpose.
+
+    ``exit_code`` is the command's exit status when it stops on this error: 2 (bad usage or
+    configuration) unless a subclass says otherwise.
+    """
+
+    exit_code = 2
 
 
 class ConfigError(MpnewsError):
@@ -32,3 +39,9 @@ class ExtractionError(MpnewsError):
 
 class WarehouseError(MpnewsError):
     """The warehouse could not be opened, migrated or loaded; nothing was changed."""
+
+
+class OrchestratorError(MpnewsError):
+    """Prefect could not be reached or started (its API server, a deployment); nothing ran."""
+
+    exit_code = 1

@@ -14,7 +14,7 @@ for _key, _value in {
     "PREFECT_HOME": str(_PREFECT_HOME),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "MPNEWS_CRAWL_DELAY": "0",
 }.items():
@@ -28,7 +28,7 @@ def prefect_harness() -> Iterator[None]:
     """One temporary Prefect API for the whole session (flows run against it)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90):
+    with prefect_test_harness(server_startup_timeout=180):
         yield
 
 

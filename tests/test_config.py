@@ -101,3 +101,21 @@ def test_cli_exits_2_on_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["crawl", "--no-such-flag"])
     assert info.value.code == 2
+
+
+def test_cli_exits_1_with_one_line_when_prefect_cannot_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No Prefect API to be had (nothing listens at PREFECT_API_URL, no ephemeral server)."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(GOOD, encoding="utf-8")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
+    code = main(["crawl", "--sources", str(sources), "--warehouse", str(tmp_path / "w.duckdb")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err == [
+        "mpnews: error: cannot reach the Prefect API at http://127.0.0.1:9/api/ "
+        "(PREFECT_API_URL): start that server, or unset PREFECT_API_URL to run with a local one"
+    ]
+    assert not (tmp_path / "w.duckdb").exists()

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from mpnews.commands._output import table
-from mpnews.commands._prefect import prepare_prefect
+from mpnews.commands._prefect import prefect_unavailable_as_error, prepare_prefect
 from mpnews.config import load_sources, select_sources
 from mpnews.settings import Settings
 
@@ -36,7 +36,8 @@ def run_crawl_flow(
     prepare_prefect(settings)
     from mpnews.flows.crawl import crawl_flow
 
-    return crawl_flow(str(sources_file), str(settings.warehouse), names)
+    with prefect_unavailable_as_error():
+        return crawl_flow(str(sources_file), str(settings.warehouse), names)
 
 
 def print_summary(results: list[dict[str, object]], settings: Settings) -> int:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from mpnews.commands._output import table
-from mpnews.commands._prefect import prepare_prefect
+from mpnews.commands._prefect import prefect_unavailable_as_error, prepare_prefect
 from mpnews.config import load_sources, select_sources
 from mpnews.exceptions import ConfigError
 from mpnews.settings import Settings
@@ -45,13 +45,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     prepare_prefect(settings)
     from mpnews.flows.reprocess import reprocess_flow
 
-    results = reprocess_flow(
-        str(settings.sources),
-        str(settings.warehouse),
-        args.names,
-        args.since.isoformat() if args.since else None,
-        str(archive),
-    )
+    with prefect_unavailable_as_error():
+        results = reprocess_flow(
+            str(settings.sources),
+            str(settings.warehouse),
+            args.names,
+            args.since.isoformat() if args.since else None,
+            str(archive),
+        )
     header = ("source", "run", "pages", "posts", "new", "changed", "rejected")
     keys = ("source", "run_id", "pages", "posts_found", "posts_new", "posts_updated", "rejections")
     print(table(header, [[r[k] for k in keys] for r in results]))
