@@ -7,8 +7,8 @@ __all__ = [
     "CrawlError",
     "ExtractionError",
     "MpnewsError",
-    "WarehouseError",
     "OrchestratorError",
+    "WarehouseError",
 ]
 
 
