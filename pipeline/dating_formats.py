@@ -181,8 +181,11 @@ def _with_time(
     token = (parts.get("tz") or "").lower()
     zone = _zone(token, home_zone(locale))
     local = datetime(written.year, written.month, written.day, *clock, tzinfo=zone)
-    at = local.astimezone(UTC)
-    shown = at.astimezone(home_zone(locale)).date() if _is_utc(token) else written
+    try:
+        at = local.astimezone(UTC)
+        shown = at.astimezone(home_zone(locale)).date() if _is_utc(token) else written
+    except OverflowError:  # e.g. a CMS placeholder "0001-01-01T00:00:00Z": keep the day only
+        return Moment(written, None, raw, match.start(), match.end())
     return Moment(shown, at, raw, match.start(), match.end())
 
 

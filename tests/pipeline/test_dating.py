@@ -307,3 +307,14 @@ def test_confidence_is_a_probability(hints: list[tuple[date, str]]) -> None:
         _page(), URL, hints=[DateCandidate(d, s, d.isoformat()) for d, s in hints], today=TODAY
     )
     assert choice is None or 0.0 <= choice.confidence <= 1.0
+
+
+def test_placeholder_year_one_timestamp_does_not_cost_the_real_date() -> None:
+    """A CMS placeholder ``0001-01-01T00:00:00Z`` in JSON-LD is dropped, not fatal."""
+    html = (
+        '<html><head><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"}'
+        "</script></head><body><article><h1>A story</h1><p>Text.</p></article></body></html>"
+    )
+    choice = find_date(html, "https://news.example.com/story/2019/11/19/a-story/")
+    assert choice is not None and choice.date == date(2019, 11, 19)
