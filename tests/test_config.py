@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,18 +106,34 @@ def test_cli_exits_2_on_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
-def test_cli_exits_1_with_one_line_when_prefect_cannot_start(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No Prefect API to be had (nothing listens at PREFECT_API_URL, no ephemeral server)."""
+def test_cli_exits_1_with_one_line_when_prefect_cannot_start(tmp_path: Path) -> None:
+    """No Prefect API to be had: nothing listens at PREFECT_API_URL, no local server allowed.
+
+    Run in its own process, so no Prefect test harness of this session answers instead.
+    """
     sources = tmp_path / "sources.toml"
-    sources.write_text(GOOD, encoding="utf-8")
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
-    monkeypatch.setenv("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
-    code = main(["crawl", "--sources", str(sources), "--warehouse", str(tmp_path / "w.duckdb")])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert code == 1
-    assert err == [
+    sources.write_text(
+        GOOD.replace("https://www.drrosena.co.uk", "http://127.0.0.1:9").replace(
+            "https://www.independent.co.uk", "http://127.0.0.1:9"
+        ),
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MPNEWS_")}
+    env |= {
+        "PREFECT_API_URL": "http://127.0.0.1:9/api",
+        "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "false",
+    }
+    argv = ["crawl", "--sources", str(sources), "--warehouse", str(tmp_path / "w.duckdb")]
+    done = subprocess.run(
+        [sys.executable, "-m", "mpnews", *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
         "mpnews: error: cannot reach the Prefect API at http://127.0.0.1:9/api/ "
         "(PREFECT_API_URL): start that server, or unset PREFECT_API_URL to run with a local one"
     ]
