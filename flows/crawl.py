@@ -8,9 +8,9 @@ alert.
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
-import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,7 +72,7 @@ class SourceResult:
 def new_run_id(now: datetime | None = None) -> str:
     """A sortable, unique run id such as ``20261123T143000Z-1a2b3c``."""
     now = now or datetime.now(UTC)
-    return f"{now:%Y%m%dT%H%M%SZ}-{time.monotonic_ns() % 0xFFFFFF:06x}"
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 @task(name="crawl-source", cache_policy=NO_CACHE)
