@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from mpnews.pipeline.records import Post, RawPage
+from mpnews.pipeline.records import Post
 
 __all__ = ["LoadResult", "PageRow", "PostRow", "RunRecord"]
 
@@ -107,7 +107,7 @@ class PostRow:
 
 @dataclass(frozen=True, slots=True)
 class PageRow:
-    """One archived HTTP response (a ``pages`` row)."""
+    """One archived HTTP response (a ``pages`` row); ``pipeline.ingest.PageSeen`` fits it."""
 
     run_id: str
     source: str
@@ -118,21 +118,6 @@ class PageRow:
     content_type: str | None
     fetched_at: datetime | None
     warc_file: str | None
-
-    @classmethod
-    def from_raw_page(cls, page: RawPage, *, warc_file: str | None = None) -> PageRow:
-        """A row for an archived page; ``warc_file`` is best stored relative to the archive."""
-        return cls(
-            run_id=page.run_id,
-            source=page.source,
-            url=page.url,
-            final_url=page.final_url,
-            status=page.status,
-            role=page.role,
-            content_type=page.content_type or None,
-            fetched_at=page.fetched_at,
-            warc_file=warc_file,
-        )
 
 
 @dataclass(frozen=True, slots=True)
