@@ -126,8 +126,8 @@ def pipeline_predictions(
 
 def pipeline_dates(set_pages: Iterable[Page], workers: int | None = None) -> dict[str, Any]:
     """The pipeline's dating step alone (``process.date_pages``): ``{id: {"date"}}``."""
-    from mpnews.pipeline.process import date_pages
-    from mpnews.pipeline.records import RawPage
+    from pipeline.process import date_pages
+    from pipeline.records import RawPage
 
     listed = list(set_pages)
     raw = (

@@ -20,7 +20,7 @@ from pathlib import Path
 import htmldate
 from w3lib.encoding import html_to_unicode
 
-from mpnews.pipeline.dating import find_date
+from pipeline.dating import find_date
 
 __all__ = ["PageResult", "main", "score_page"]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import lxml.html
 import trafilatura
 
-from mpnews.pipeline.categorise import classify, topics_for_categories
+from pipeline.categorise import classify, topics_for_categories
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / ".bench"

@@ -31,18 +31,18 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from flows.progress import report
 from mpnews.alerting import Alert, decide, flow_alert, load_thresholds
 from mpnews.config import Source
-from mpnews.flows.progress import report
-from mpnews.pipeline.health import (
+from mpnews.settings import Settings
+from pipeline.health import (
     CrawlStats,
     HealthThresholds,
     RunFacts,
     run_checks,
 )
-from mpnews.pipeline.ingest import RunExtract
-from mpnews.settings import Settings
-from mpnews.warehouse import health
+from pipeline.ingest import RunExtract
+from warehouse import health
 
 __all__ = [
     "alert_flow_failure",

@@ -17,19 +17,19 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows import alerts
+from flows.progress import report
 from mpnews.config import Source, load_sources, select_sources
-from mpnews.flows import alerts
-from mpnews.flows.progress import report
-from mpnews.pipeline.health import CrawlStats, judge_crawl
-from mpnews.pipeline.ingest import RunExtract, extract_run
 from mpnews.schedules import domain_tags, retry_transient
 from mpnews.settings import Settings
-from mpnews.spiders.incremental import build_state, write_state
-from mpnews.warehouse.crawlstate import read_crawl_state
-from mpnews.warehouse.load import LoadResult, RunRecord, load_run, record_run
+from pipeline.health import CrawlStats, judge_crawl
+from pipeline.ingest import RunExtract, extract_run
+from spiders.incremental import build_state, write_state
+from warehouse.crawlstate import read_crawl_state
+from warehouse.load import LoadResult, RunRecord, load_run, record_run
 
 __all__ = ["CrawlOutcome", "SourceResult", "crawl_flow", "new_run_id"]
 
@@ -89,7 +89,7 @@ def crawl_source(
         ),
     )
     command = [
-        sys.executable, "-m", "mpnews.spiders.run",
+        sys.executable, "-m", "spiders.run",
         "--source-json", source.to_json(),
         "--run-id", run_id,
         "--archive-dir", str(settings.archive_dir),
@@ -131,7 +131,7 @@ def record_failure(run: RunRecord, settings: Settings) -> None:
 
 @flow(
     name="mpnews-crawl",
-    task_runner=ThreadPoolTaskRunner(max_workers=_CRAWL_CONCURRENCY),
+    task_runner=ThreadPoolTaskRunner(max_workers=_CRAWL_CONCURRENCY),  # type: ignore[arg-type]
     on_failure=[alerts.alert_flow_failure],  # the pipeline itself broke: tell someone
     on_crashed=[alerts.alert_flow_failure],
 )
@@ -153,12 +153,15 @@ def crawl_flow(
     sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
     run_id = run_id or new_run_id()
     report(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
-    futures = {  # tagged domain:<host>, so a Prefect concurrency limit caps each domain
+    futures: dict[
+        PrefectFuture[CrawlOutcome], Source
+    ] = {  # tagged domain:<host>, so a Prefect concurrency limit caps each domain
         crawl_source.with_options(tags=domain_tags(s)).submit(s, run_id, settings, recheck_all): s
         for s in sources
     }
     results = [
-        _finish_source(futures[f], f.result(), run_id, settings) for f in as_completed(futures)
+        _finish_source(futures[f], f.result(), run_id, settings)
+        for f in as_completed(list(futures))
     ]
     order = {s.name: i for i, s in enumerate(sources)}
     return [asdict(r) for r in sorted(results, key=lambda r: order[r.source])]

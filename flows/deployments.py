@@ -55,16 +55,16 @@ def build_deployments(
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Cron
 
-    from mpnews.flows.crawl import crawl_flow
+    from flows.crawl import crawl_flow
 
-    deployments = []
+    deployments: list[RunnerDeployment] = []
     for group in groups:
         try:
             schedule = Cron(group.cron, timezone=group.timezone)
         except ValueError as exc:
             raise ConfigError(f"{sources_file}: schedule of {group.name!r}: {exc}") from None
         deployments.append(
-            crawl_flow.to_deployment(
+            crawl_flow.to_deployment(  # type: ignore[arg-type]  # sync flow: not a coroutine
                 name=group.name,
                 schedules=[schedule],
                 parameters={

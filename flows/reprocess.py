@@ -17,14 +17,14 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.progress import report
 from mpnews.config import Source, load_sources, select_sources
-from mpnews.flows.progress import report
-from mpnews.pipeline.health import CrawlStats, judge_crawl
-from mpnews.pipeline.ingest import RunExtract, extract_run
 from mpnews.settings import Settings
-from mpnews.spiders.archive import ArchivedRun, archived_runs, select_runs
-from mpnews.warehouse.crawlstate import read_run
-from mpnews.warehouse.load import LoadResult, RunRecord, load_run
+from pipeline.health import CrawlStats, judge_crawl
+from pipeline.ingest import RunExtract, extract_run
+from spiders.archive import ArchivedRun, archived_runs, select_runs
+from warehouse.crawlstate import read_run
+from warehouse.load import LoadResult, RunRecord, load_run
 
 __all__ = ["ReprocessResult", "reprocess_flow"]
 

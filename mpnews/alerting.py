@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from mpnews.exceptions import ConfigError
-from mpnews.pipeline.health import CheckResult, HealthThresholds, Numbers
+from pipeline.health import CheckResult, HealthThresholds, Numbers
 
 __all__ = [
     "ALERT_STATES",

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cronsim import CronSim, CronSimError
 
 from mpnews.exceptions import ConfigError
-from mpnews.pipeline.health import HealthThresholds
+from pipeline.health import HealthThresholds
 
 __all__ = [
     "FAMILIES",

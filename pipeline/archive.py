@@ -11,7 +11,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from mpnews.pipeline.records import ROLES, RawPage
+from pipeline.records import ROLES, RawPage
 
 __all__ = ["iter_pages", "write_pages"]
 

@@ -12,7 +12,7 @@ import unicodedata
 
 from lxml.html import HtmlElement
 
-from mpnews.pipeline.families import Family
+from pipeline.families import Family
 
 __all__ = ["BOILERPLATE_LINES", "clean_text", "prune_tree"]
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from mpnews.pipeline.records import Post
+from pipeline.records import Post
 
 __all__ = [
     "canonical_url",

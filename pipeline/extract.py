@@ -20,18 +20,18 @@ from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
 from trafilatura.settings import Document
 from w3lib.encoding import html_to_unicode
 
-from mpnews.pipeline.clean import clean_text, prune_tree
-from mpnews.pipeline.dating import (
+from pipeline.clean import clean_text, prune_tree
+from pipeline.dating import (
     DateCandidate,
     DateChoice,
     find_date,
     find_invalid_date_text,
     parse_date_text,
 )
-from mpnews.pipeline.dedupe import canonical_url, content_hash
-from mpnews.pipeline.families import Family, PostBlock, detect_family
-from mpnews.pipeline.listing import block_document, whole_posts
-from mpnews.pipeline.records import Post, RawPage, Rejected
+from pipeline.dedupe import canonical_url, content_hash
+from pipeline.families import Family, PostBlock, detect_family
+from pipeline.listing import block_document, whole_posts
+from pipeline.records import Post, RawPage, Rejected
 
 __all__ = ["date_page", "decode_body", "extract_page"]
 

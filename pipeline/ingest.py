@@ -10,35 +10,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from mpnews.config import Source
-from mpnews.pipeline.archive import iter_pages
-from mpnews.pipeline.categorise import categorise
-from mpnews.pipeline.dedupe import collapse, content_hash, post_id
-from mpnews.pipeline.mps import find_mps, primary_mp
-from mpnews.pipeline.process import process_pages
-from mpnews.pipeline.records import Post, RawPage, Rejected
+from pipeline.archive import iter_pages
+from pipeline.categorise import categorise
+from pipeline.dedupe import collapse, content_hash, post_id
+from pipeline.mps import find_mps, primary_mp
+from pipeline.process import process_pages
+from pipeline.records import PageSeen, Post, RawPage, Rejected
 
-__all__ = ["PageSeen", "RunExtract", "extract_run", "finalise_post"]
+__all__ = ["RunExtract", "extract_run", "finalise_post"]
 
 _NOT_MODIFIED = 304
-
-
-@dataclass(frozen=True, slots=True)
-class PageSeen:
-    """One archived response, as the ``pages`` table records it (no body)."""
-
-    run_id: str
-    source: str
-    url: str
-    final_url: str
-    status: int
-    role: str
-    content_type: str
-    fetched_at: datetime
-    warc_file: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement, tostring
 
-from mpnews.pipeline.families import Family, PostBlock
+from pipeline.families import Family, PostBlock
 
 __all__ = ["block_document", "whole_posts"]
 

@@ -9,7 +9,7 @@ different post.
 
 :func:`find_duplicates` is pure: it takes the new posts' fingerprints and an index of
 known ones (``DuplicateIndex``; the warehouse fills it from ``post_fingerprints`` and
-``post_lsh_bands``, see ``mpnews.warehouse.dupindex``) and says which post of each group
+``post_lsh_bands``, see ``warehouse.dupindex``) and says which post of each group
 is the canonical one: the earliest published, then a news site's over an MP site's
 cross-post, then the first seen.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from mpnews.pipeline.dedupe import content_hash, normalise_text
+from pipeline.dedupe import content_hash, normalise_text
 
 __all__ = [
     "LSH_THRESHOLD",

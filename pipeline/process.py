@@ -17,9 +17,9 @@ from functools import partial
 from itertools import islice
 from typing import TypeVar
 
-from mpnews.pipeline.dating import DateChoice
-from mpnews.pipeline.extract import date_page, extract_page
-from mpnews.pipeline.records import Post, RawPage, Rejected
+from pipeline.dating import DateChoice
+from pipeline.extract import date_page, extract_page
+from pipeline.records import Post, RawPage, Rejected
 
 __all__ = ["date_pages", "extract_many", "process_pages"]
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-__all__ = ["ROLES", "PageRole", "Post", "RawPage", "Rejected"]
+__all__ = ["ROLES", "PageRole", "PageSeen", "Post", "RawPage", "Rejected"]
 
 PageRole = str
 ROLES: frozenset[str] = frozenset({"listing", "post", "feed", "sitemap", "robots", "other"})
@@ -56,7 +56,7 @@ class Post:
     listing page that shows whole posts yields several posts with one ``page_url``).
     ``updated_at`` is a last-modified date when the page shows one; ``date_confidence``
     (0-1) says how sure the dating step is; ``content_hash`` fingerprints the body
-    (:func:`mpnews.pipeline.dedupe.content_hash`).
+    (:func:`pipeline.dedupe.content_hash`).
     """
 
     url: str
@@ -95,3 +95,18 @@ class Rejected:
     fetched_at: datetime
     run_id: str = ""
     stage: str = "extract"
+
+
+@dataclass(frozen=True, slots=True)
+class PageSeen:
+    """One archived response, as the ``pages`` table records it (no body)."""
+
+    run_id: str
+    source: str
+    url: str
+    final_url: str
+    status: int
+    role: str
+    content_type: str
+    fetched_at: datetime
+    warc_file: str

@@ -29,7 +29,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from mpnews.spiders.incremental import (
+from spiders.incremental import (
     NOT_MODIFIED_FLAG,
     NOT_MODIFIED_META,
     IndexEntry,
@@ -37,7 +37,7 @@ from mpnews.spiders.incremental import (
     index_path,
     read_index,
 )
-from mpnews.spiders.middlewares import DOWNLOAD_ERROR
+from spiders.middlewares import DOWNLOAD_ERROR
 
 if TYPE_CHECKING:
     from typing import Self

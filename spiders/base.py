@@ -14,10 +14,10 @@ from twisted.python.failure import Failure
 
 from mpnews.config import Source, source_from_json
 from mpnews.exceptions import ConfigError
-from mpnews.spiders.archive import ROLE_META
-from mpnews.spiders.incremental import CrawlState
-from mpnews.spiders.urls import DomainPolicy, absolute_http_url, canonical_key
-from mpnews.spiders.xmlfeeds import feed_links
+from spiders.archive import ROLE_META
+from spiders.incremental import CrawlState
+from spiders.urls import DomainPolicy, absolute_http_url, canonical_key
+from spiders.xmlfeeds import feed_links
 
 if TYPE_CHECKING:
     from typing import Self

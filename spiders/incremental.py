@@ -33,7 +33,7 @@ from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from mpnews.spiders.urls import canonical_key
+from spiders.urls import canonical_key
 
 if TYPE_CHECKING:
     from typing import Self
@@ -87,7 +87,7 @@ class IndexEntry:
 
 
 class UrlSeen(Protocol):
-    """What the warehouse knows of one URL (``mpnews.warehouse.crawlstate.UrlSeen``)."""
+    """What the warehouse knows of one URL (``warehouse.crawlstate.UrlSeen``)."""
 
     @property
     def url(self) -> str: ...

@@ -23,7 +23,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import error as twisted_error
 from twisted.internet.task import deferLater
 
-from mpnews.spiders.urls import DomainPolicy
+from spiders.urls import DomainPolicy
 
 if TYPE_CHECKING:
     from typing import Self

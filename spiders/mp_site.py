@@ -7,10 +7,10 @@ from typing import ClassVar
 
 from scrapy.http import Request, Response, TextResponse
 
-from mpnews.spiders.base import SourceSpider, anchors, feed_alternates
-from mpnews.spiders.families import PAGER_TEXT, Family, detect_family, get_family, link_role
-from mpnews.spiders.urls import absolute_http_url
-from mpnews.spiders.xmlfeeds import parse_sitemap
+from spiders.base import SourceSpider, anchors, feed_alternates
+from spiders.families import PAGER_TEXT, Family, detect_family, get_family, link_role
+from spiders.urls import absolute_http_url
+from spiders.xmlfeeds import parse_sitemap
 
 __all__ = ["MpSiteSpider", "listing_links"]
 
@@ -25,18 +25,18 @@ def listing_links(family: Family, response: Response) -> list[tuple[str, str]]:
         return []
     root = response.selector.root
     found: dict[str, str] = {}
-    for url in feed_alternates(response):
-        found.setdefault(url, "feed")
+    for feed in feed_alternates(response):
+        found.setdefault(feed, "feed")
     for role, selectors in (("post", family.post_links), ("listing", family.listing_links)):
         for selector in selectors:
             for href in selector(root):
-                url = absolute_http_url(str(href), response.url)
-                if url:
-                    found.setdefault(url, role)
+                link = absolute_http_url(str(href), response.url)
+                if link:
+                    found.setdefault(link, role)
     for url, text in anchors(response):
-        role = "listing" if PAGER_TEXT.match(text) else link_role(family, url)
-        if role:
-            found.setdefault(url, role)
+        guessed = "listing" if PAGER_TEXT.match(text) else link_role(family, url)
+        if guessed:
+            found.setdefault(url, guessed)
     return list(found.items())
 
 

@@ -10,13 +10,13 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
-from mpnews.spiders.archive import page_role
-from mpnews.spiders.base import SourceSpider, anchors, feed_alternates
-from mpnews.spiders.families import GENERIC, Family, detect_family, get_family, link_role
-from mpnews.spiders.families.news import is_article_url, news_link_role
-from mpnews.spiders.mp_site import listing_links
-from mpnews.spiders.urls import absolute_http_url, canonical_key
-from mpnews.spiders.xmlfeeds import parse_sitemap, robots_sitemaps
+from spiders.archive import page_role
+from spiders.base import SourceSpider, anchors, feed_alternates
+from spiders.families import GENERIC, Family, detect_family, get_family, link_role
+from spiders.families.news import is_article_url, news_link_role
+from spiders.mp_site import listing_links
+from spiders.urls import absolute_http_url, canonical_key
+from spiders.xmlfeeds import parse_sitemap, robots_sitemaps
 
 __all__ = ["NewsSiteSpider", "section_links"]
 

@@ -1,11 +1,11 @@
 """Crawl one source into a WARC file and a stats JSON: the pipeline's crawl step.
 
-    python -m mpnews.spiders.run --source-json JSON --run-id RUN --archive-dir DIR \\
+    python -m spiders.run --source-json JSON --run-id RUN --archive-dir DIR \\
         --stats-out FILE [--state FILE] [--recheck-all] [--user-agent-contact URL]
         [--max-pages N] [--log-file F] [-s KEY=VALUE]
 
 ``--state`` is the incremental-crawl state the flow wrote from the warehouse
-(:mod:`mpnews.spiders.incremental`); without it every page is downloaded.
+(:mod:`spiders.incremental`); without it every page is downloaded.
 
 Exit 0 when the crawl ran (even if the site was down: the stats say so), 2 for a
 bad argument or source, 1 when the crawler itself could not run.
@@ -23,9 +23,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from mpnews.config import Source, source_from_json
-from mpnews.spiders.base import SourceSpider
-from mpnews.spiders.mp_site import MpSiteSpider
-from mpnews.spiders.news_site import NewsSiteSpider
+from spiders.base import SourceSpider
+from spiders.mp_site import MpSiteSpider
+from spiders.news_site import NewsSiteSpider
 
 __all__ = ["SPIDERS", "build_settings", "crawl", "main"]
 
@@ -45,7 +45,7 @@ def build_settings(
 ) -> Settings:
     """Project settings plus this run's archive, stats, state, contact and overrides."""
     settings = Settings()
-    settings.setmodule("mpnews.spiders.settings", priority="project")
+    settings.setmodule("spiders.settings", priority="project")
     settings.set("MPNEWS_RUN_ID", run_id, priority="cmdline")
     settings.set("MPNEWS_ARCHIVE_DIR", str(archive_dir), priority="cmdline")
     settings.set("MPNEWS_STATS_OUT", str(stats_out), priority="cmdline")
@@ -76,10 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         source = source_from_json(args.source_json)
         overrides = dict(_key_value(item) for item in args.set)
     except (ValueError, TypeError, KeyError) as exc:
-        print(f"mpnews.spiders.run: bad --source-json or -s: {exc}", file=sys.stderr)
+        print(f"spiders.run: bad --source-json or -s: {exc}", file=sys.stderr)
         return 2
     if source.kind not in SPIDERS:
-        print(f"mpnews.spiders.run: unknown source kind {source.kind!r}", file=sys.stderr)
+        print(f"spiders.run: unknown source kind {source.kind!r}", file=sys.stderr)
         return 2
     stats_out = Path(args.stats_out)
     stats_out.unlink(missing_ok=True)
@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     crawl(source, settings, max_pages=args.max_pages)
     if not _stats_written(stats_out):
-        print(f"mpnews.spiders.run: crawler did not run for {source.name}", file=sys.stderr)
+        print(f"spiders.run: crawler did not run for {source.name}", file=sys.stderr)
         return 1
     return 0
 
@@ -116,7 +116,7 @@ def _key_value(item: str) -> tuple[str, str]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m mpnews.spiders.run", description=__doc__.split("\n")[0]
+        prog="python -m spiders.run", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
         "--source-json", required=True, help="Source.to_json() of the source to crawl"

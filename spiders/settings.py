@@ -1,14 +1,14 @@
-"""Scrapy settings for mpnews (``scrapy.cfg``: ``default = mpnews.spiders.settings``).
+"""Scrapy settings for mpnews (``scrapy.cfg``: ``default = spiders.settings``).
 
 Polite by default: robots.txt obeyed, AutoThrottle on, few requests per site,
 an identifying user agent with a contact URL, no cookies. ``python -m
-mpnews.spiders.run`` fills in the ``MPNEWS_*`` settings for one source and run.
+spiders.run`` fills in the ``MPNEWS_*`` settings for one source and run.
 """
 
 BOT_NAME = "mpnews"
 
-SPIDER_MODULES = ["mpnews.spiders.mp_site", "mpnews.spiders.news_site"]
-NEWSPIDER_MODULE = "mpnews.spiders"
+SPIDER_MODULES = ["spiders.mp_site", "spiders.news_site"]
+NEWSPIDER_MODULE = "spiders"
 
 # Identify ourselves; the contact URL says who runs the crawler and how to reach them.
 MPNEWS_CONTACT_URL = "https://github.com/mpnews/mpnews"
@@ -48,19 +48,19 @@ RETRY_BACKOFF_MAX = 30.0
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "mpnews.spiders.middlewares.SourceOffsiteMiddleware": 50,
-    "mpnews.spiders.middlewares.DownloadErrorMiddleware": 60,
+    "spiders.middlewares.SourceOffsiteMiddleware": 50,
+    "spiders.middlewares.DownloadErrorMiddleware": 60,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "mpnews.spiders.middlewares.SourceRedirectMiddleware": 600,
+    "spiders.middlewares.SourceRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "mpnews.spiders.middlewares.BackoffRetryMiddleware": 550,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
     # After decompression and redirects, before retries: a 304 becomes the archived 200 copy.
-    "mpnews.spiders.incremental.ConditionalGetMiddleware": 580,
+    "spiders.incremental.ConditionalGetMiddleware": 580,
 }
 
 # Every response goes to the WARC archive via the response_received signal (archive.py).
 EXTENSIONS = {
-    "mpnews.spiders.archive.WarcArchiveExtension": 100,
+    "spiders.archive.WarcArchiveExtension": 100,
 }
 MPNEWS_ARCHIVE_DIR = None  # archiving is off unless a directory is given
 MPNEWS_RUN_ID = None  # defaults to the UTC start time

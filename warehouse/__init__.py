@@ -3,16 +3,17 @@
 Analysts open the published snapshot (``reader``); loads go through ``writer``.
 """
 
-from mpnews.warehouse.db import connect, load_fts
-from mpnews.warehouse.load import load_run, record_run
-from mpnews.warehouse.migrate import migrate
-from mpnews.warehouse.queries import count_posts, run_summary
-from mpnews.warehouse.rows import LoadResult, PageRow, PostRow, RunRecord
-from mpnews.warehouse.snapshot import reader, writer
+from pipeline.records import PageSeen
+from warehouse.db import connect, load_fts
+from warehouse.load import load_run, record_run
+from warehouse.migrate import migrate
+from warehouse.queries import count_posts, run_summary
+from warehouse.rows import LoadResult, PostRow, RunRecord
+from warehouse.snapshot import reader, writer
 
 __all__ = [
     "LoadResult",
-    "PageRow",
+    "PageSeen",
     "PostRow",
     "RunRecord",
     "connect",

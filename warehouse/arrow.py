@@ -11,8 +11,8 @@ from typing import Any
 import pyarrow as pa
 
 from mpnews.exceptions import WarehouseError
-from mpnews.pipeline.records import Rejected
-from mpnews.warehouse.rows import PageRow, PostRow, RunRecord
+from pipeline.records import PageSeen, Rejected
+from warehouse.rows import PostRow, RunRecord
 
 __all__ = [
     "PAGES_SCHEMA",
@@ -88,7 +88,7 @@ def posts_table(rows: Sequence[PostRow]) -> pa.Table:
     return _table(columns, POSTS_SCHEMA, "posts")
 
 
-def pages_table(rows: Sequence[PageRow]) -> pa.Table:
+def pages_table(rows: Sequence[PageSeen]) -> pa.Table:
     return _table(_columns(rows, PAGES_SCHEMA.names), PAGES_SCHEMA, "pages")
 
 

@@ -3,7 +3,7 @@
 
 Per URL of the source (the requested URL in ``pages``): its role and status in the latest
 fetch, when it was last confirmed (a 200 or a 304), and the WARC file of its last 200 copy.
-The spiders turn this into their state file (``mpnews.spiders.incremental.build_state``).
+The spiders turn this into their state file (``spiders.incremental.build_state``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from mpnews.warehouse.db import connect
-from mpnews.warehouse.rows import RunRecord
+from warehouse.db import connect
+from warehouse.rows import RunRecord
 
 __all__ = ["UrlSeen", "read_crawl_state", "read_run"]
 

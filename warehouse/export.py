@@ -28,8 +28,8 @@ from pathlib import Path
 import duckdb
 
 from mpnews.exceptions import WarehouseError
-from mpnews.warehouse.db import error_line
-from mpnews.warehouse.snapshot import reader
+from warehouse.db import error_line
+from warehouse.snapshot import reader
 
 __all__ = ["FORMATS", "ExportedTable", "export"]
 

@@ -19,9 +19,9 @@ import duckdb
 
 from mpnews.alerting import Alert, HealthState
 from mpnews.exceptions import WarehouseError
-from mpnews.pipeline.health import SourceHistory
-from mpnews.warehouse.db import error_line
-from mpnews.warehouse.snapshot import reader, writer
+from pipeline.health import SourceHistory
+from warehouse.db import error_line
+from warehouse.snapshot import reader, writer
 
 __all__ = [
     "SourceStatus",

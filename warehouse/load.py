@@ -27,12 +27,12 @@ import duckdb
 import pyarrow as pa
 
 from mpnews.exceptions import WarehouseError
-from mpnews.pipeline.records import Post, Rejected
-from mpnews.warehouse import arrow, dupindex
-from mpnews.warehouse.db import error_line
-from mpnews.warehouse.rows import LoadResult, PageRow, PostRow, RunRecord
-from mpnews.warehouse.snapshot import writer
-from mpnews.warehouse.versions import record_versions
+from pipeline.records import PageSeen, Post, Rejected
+from warehouse import arrow, dupindex
+from warehouse.db import error_line
+from warehouse.rows import LoadResult, PostRow, RunRecord
+from warehouse.snapshot import writer
+from warehouse.versions import record_versions
 
 __all__ = ["load_run", "record_run"]
 
@@ -160,14 +160,14 @@ def load_run(
     *,
     run: RunRecord,
     posts: Sequence[PostRow | Post] = (),
-    pages: Sequence[PageRow] = (),
+    pages: Sequence[PageSeen] = (),
     rejections: Sequence[Rejected] = (),
 ) -> LoadResult:
     """Write one source's run (posts, sightings, pages, rejections, crawl_runs row).
 
     ``path`` is the published warehouse file analysts open; loading the same run twice
     changes nothing. Finalised ``Post`` records are accepted as they are (see
-    ``PostRow.from_post``); any object with ``PageRow``'s fields is a page. Raises
+    ``PostRow.from_post``); any object with ``PageSeen``'s fields is a page. Raises
     WarehouseError, leaving the warehouse as it was.
     """
     rows = [PostRow.from_post(p) if isinstance(p, Post) else p for p in posts]
@@ -278,10 +278,10 @@ def _check_post_ids(posts: Sequence[PostRow]) -> None:
 def _check_belongs(
     run: RunRecord,
     posts: Sequence[PostRow],
-    pages: Sequence[PageRow],
+    pages: Sequence[PageSeen],
     rejections: Sequence[Rejected],
 ) -> None:
-    rows: list[PostRow | PageRow | Rejected] = [*posts, *pages, *rejections]
+    rows: list[PostRow | PageSeen | Rejected] = [*posts, *pages, *rejections]
     for row in rows:
         run_ok = row.run_id == run.run_id or (isinstance(row, Rejected) and not row.run_id)
         if not run_ok or row.source != run.source:

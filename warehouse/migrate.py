@@ -20,7 +20,7 @@ from importlib import resources
 import duckdb
 
 from mpnews.exceptions import WarehouseError
-from mpnews.warehouse.db import error_line
+from warehouse.db import error_line
 
 __all__ = ["Migration", "applied_versions", "migrate", "migrations"]
 
@@ -46,7 +46,7 @@ class Migration:
 
 def migrations() -> list[Migration]:
     """Every migration shipped with the package, in version order."""
-    folder = resources.files("mpnews.warehouse").joinpath("migrations")
+    folder = resources.files("warehouse").joinpath("migrations")
     found: dict[int, Migration] = {}
     for entry in folder.iterdir():
         match = _FILE.match(entry.name)

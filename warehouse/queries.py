@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mpnews.warehouse.snapshot import reader
+from warehouse.snapshot import reader
 
 __all__ = ["EXAMPLE_QUERY", "count_posts", "run_query", "run_summary"]
 

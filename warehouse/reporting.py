@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from mpnews.warehouse.snapshot import reader
+from warehouse.snapshot import reader
 
 __all__ = [
     "CrawlWeek",

@@ -1,6 +1,6 @@
 """Frozen rows handed to the warehouse loader: one run, its posts and its pages.
 
-Rejections are loaded straight from :class:`mpnews.pipeline.records.Rejected`.
+Rejections are loaded straight from :class:`pipeline.records.Rejected`.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from mpnews.pipeline.records import Post
+from pipeline.records import Post
 
-__all__ = ["LoadResult", "PageRow", "PostRow", "RunRecord"]
+__all__ = ["LoadResult", "PostRow", "RunRecord"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ class PostRow:
         updated_at: datetime | None = None,
     ) -> PostRow:
         """A row for ``post``; fields not given come from the post itself (as filled by
-        ``mpnews.pipeline.ingest.finalise_post``). A date-only ``updated_at`` becomes
+        ``pipeline.ingest.finalise_post``). A date-only ``updated_at`` becomes
         midnight UTC."""
         return cls(
             post_id=post_id if post_id is not None else post.post_id,
@@ -103,21 +103,6 @@ class PostRow:
             date_conflicts=tuple(post.date_conflicts),
             date_error=dict(post.extras).get("date_error"),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class PageRow:
-    """One archived HTTP response (a ``pages`` row); ``pipeline.ingest.PageSeen`` fits it."""
-
-    run_id: str
-    source: str
-    url: str
-    final_url: str | None
-    status: int | None
-    role: str
-    content_type: str | None
-    fetched_at: datetime | None
-    warc_file: str | None
 
 
 @dataclass(frozen=True, slots=True)

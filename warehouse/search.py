@@ -1,6 +1,6 @@
 """Full-text search over post titles and bodies, ranked by BM25 (DuckDB's ``fts``).
 
-The index lives in the warehouse: every publish (:func:`mpnews.warehouse.snapshot.writer`)
+The index lives in the warehouse: every publish (:func:`warehouse.snapshot.writer`)
 calls :func:`refresh_index`, which rebuilds ``fts_main_posts`` when the posts changed
 since the last build (a fingerprint of every post's id, title and body is kept in
 ``fts_main_posts.index_state``). Analysts' read-only snapshots therefore carry a current
@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from mpnews.exceptions import WarehouseError
-from mpnews.warehouse.db import OFFLINE_CONFIG, connect, error_line, load_fts
+from warehouse.db import OFFLINE_CONFIG, connect, error_line, load_fts
 
 __all__ = ["SearchHit", "index_is_current", "refresh_index", "search", "snippet"]
 

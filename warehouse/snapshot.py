@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 
 from mpnews.exceptions import WarehouseError
-from mpnews.warehouse.db import connect
-from mpnews.warehouse.migrate import migrate
-from mpnews.warehouse.search import refresh_index
+from warehouse.db import connect
+from warehouse.migrate import migrate
+from warehouse.search import refresh_index
 
 try:
     import fcntl

@@ -34,7 +34,7 @@ def run_crawl_flow(
 ) -> list[dict[str, object]]:
     """Run the Prefect crawl flow in this process (ephemeral API unless one is configured)."""
     prepare_prefect(settings)
-    from mpnews.flows.crawl import crawl_flow
+    from flows.crawl import crawl_flow
 
     with prefect_unavailable_as_error():
         return crawl_flow(str(sources_file), str(settings.warehouse), names)

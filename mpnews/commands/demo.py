@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_example_query(settings: Settings) -> None:
-    from mpnews.warehouse.queries import EXAMPLE_QUERY, run_query
+    from warehouse.queries import EXAMPLE_QUERY, run_query
 
     columns, rows = run_query(settings.warehouse, EXAMPLE_QUERY)
     print(f"\nexample query:\n  {EXAMPLE_QUERY.strip()}\n")

@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from mpnews.warehouse.export import export
+    from warehouse.export import export
 
     written = export(settings.warehouse, args.out, fmt=args.fmt, since=args.since)
     rows = [(t.table, t.rows, "month" if t.partitioned else "-", t.path) for t in written]

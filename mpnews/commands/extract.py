@@ -20,11 +20,11 @@ from typing import Any, NamedTuple
 
 from mpnews.config import Source
 from mpnews.exceptions import MpnewsError
-from mpnews.pipeline.families import FAMILIES
-from mpnews.pipeline.ingest import finalise_post
-from mpnews.pipeline.process import process_pages
-from mpnews.pipeline.records import Post, RawPage, Rejected
 from mpnews.settings import Settings
+from pipeline.families import FAMILIES
+from pipeline.ingest import finalise_post
+from pipeline.process import process_pages
+from pipeline.records import Post, RawPage, Rejected
 
 __all__ = [
     "HELP",

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not archive.is_dir():
         raise ConfigError(f"{archive}: no archive folder here; pass --archive DIR")
     prepare_prefect(settings)
-    from mpnews.flows.reprocess import reprocess_flow
+    from flows.reprocess import reprocess_flow
 
     with prefect_unavailable_as_error():
         results = reprocess_flow(

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from mpnews.warehouse.search import search
+    from warehouse.search import search
 
     hits = search(settings.warehouse, args.query, mp=args.mp, since=args.since, limit=args.limit)
     if args.json:

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from mpnews.flows.deployments import schedule_groups
+    from flows.deployments import schedule_groups
 
     sources, groups = schedule_groups(settings.sources)
     print(_describe(groups))
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     prepare_prefect(settings)
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from mpnews.flows.deployments import (
+    from flows.deployments import (
         build_deployments,
         ensure_domain_limits,
         local_api,

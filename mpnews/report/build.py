@@ -23,7 +23,7 @@ from mpnews.report.charts import (
     status_grid,
 )
 from mpnews.report.template import PAGE, SECTION
-from mpnews.warehouse.reporting import CrawlWeek, ReportData, WeekCount, read_report
+from warehouse.reporting import CrawlWeek, ReportData, WeekCount, read_report
 
 __all__ = ["DEFAULT_WEEKS", "MAX_LINES", "render_report", "write_report"]
 

@@ -49,7 +49,7 @@ def detect_family(tree: HtmlElement, name: str = "auto") -> Family:
 
 
 def _families() -> tuple[Family, ...]:
-    from mpnews.pipeline.families import news, weebly, wordpress
+    from pipeline.families import news, weebly, wordpress
 
     return (weebly.FAMILY, wordpress.FAMILY, news.FAMILY)
 

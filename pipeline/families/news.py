@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from mpnews.pipeline.families import Family, PostBlock
-from mpnews.pipeline.families.common import (
+from pipeline.families import Family, PostBlock
+from pipeline.families.common import (
     COMMON_PRUNE,
     Pruner,
     json_ld,

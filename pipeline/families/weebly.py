@@ -6,8 +6,8 @@ from __future__ import annotations
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from mpnews.pipeline.families import Family, PostBlock
-from mpnews.pipeline.families.common import (
+from pipeline.families import Family, PostBlock
+from pipeline.families.common import (
     COMMON_PRUNE,
     Pruner,
     clean_names,

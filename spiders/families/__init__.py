@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mpnews.spiders.families._family import PAGER_TEXT, PAGER_URLS, Family, link_role
-from mpnews.spiders.families.generic import GENERIC
-from mpnews.spiders.families.nationbuilder import NATIONBUILDER
-from mpnews.spiders.families.weebly import WEEBLY
-from mpnews.spiders.families.wordpress import WORDPRESS
+from spiders.families._family import PAGER_TEXT, PAGER_URLS, Family, link_role
+from spiders.families.generic import GENERIC
+from spiders.families.nationbuilder import NATIONBUILDER
+from spiders.families.weebly import WEEBLY
+from spiders.families.wordpress import WORDPRESS
 
 __all__ = [
     "FAMILIES",

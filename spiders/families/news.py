@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from courlan import is_navigation_page, is_not_crawlable
 
-from mpnews.spiders.families._family import PAGER_URLS
+from spiders.families._family import PAGER_URLS
 
 __all__ = ["is_article_url", "news_link_role"]
 

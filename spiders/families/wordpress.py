@@ -6,7 +6,7 @@ import re
 
 from lxml.etree import XPath
 
-from mpnews.spiders.families._family import Family
+from spiders.families._family import Family
 
 __all__ = ["WORDPRESS"]
 

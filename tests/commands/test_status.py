@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from flows.alerts import check_source
 from mpnews.cli import main
 from mpnews.config import Source
-from mpnews.flows.alerts import check_source
-from mpnews.pipeline.health import CrawlStats
-from mpnews.pipeline.ingest import RunExtract
-from mpnews.pipeline.records import Post
 from mpnews.settings import Settings
-from mpnews.warehouse.load import load_run, record_run
-from mpnews.warehouse.rows import PostRow, RunRecord
+from pipeline.health import CrawlStats
+from pipeline.ingest import RunExtract
+from pipeline.records import Post
+from warehouse.load import load_run, record_run
+from warehouse.rows import PostRow, RunRecord
 
 AT = datetime.now(UTC) - timedelta(hours=1)
 UP = Source(name="jo-bloggs", kind="mp_site", mp="Jo Bloggs", start_urls=("http://jo.example/",))

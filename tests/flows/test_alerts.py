@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from flows.alerts import alert_payload, deliver
 from mpnews.alerting import Alert, HealthState, decide
-from mpnews.flows.alerts import alert_payload, deliver
-from mpnews.pipeline.health import CheckResult
 from mpnews.receiver import WebhookReceiver
 from mpnews.settings import Settings
+from pipeline.health import CheckResult
 
 NOW = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 DAY = timedelta(hours=24)

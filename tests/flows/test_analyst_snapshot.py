@@ -9,9 +9,9 @@ from typing import Any
 import duckdb
 
 from mpnews.cli import main
-from mpnews.warehouse.db import OFFLINE_CONFIG
-from mpnews.warehouse.search import index_is_current, search
-from mpnews.warehouse.snapshot import reader
+from warehouse.db import OFFLINE_CONFIG
+from warehouse.search import index_is_current, search
+from warehouse.snapshot import reader
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:

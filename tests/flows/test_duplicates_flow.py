@@ -18,11 +18,11 @@ import duckdb
 import pytest
 
 from mpnews.config import Source
-from mpnews.pipeline.archive import write_pages
-from mpnews.pipeline.ingest import extract_run
-from mpnews.pipeline.records import RawPage
-from mpnews.warehouse.load import load_run
-from mpnews.warehouse.rows import PageRow, RunRecord
+from pipeline.archive import write_pages
+from pipeline.ingest import extract_run
+from pipeline.records import RawPage
+from warehouse.load import load_run
+from warehouse.rows import RunRecord
 
 NEWS_HOST = "https://www.independent-sample.test"
 MP_HOST = "https://rosena-sample.test"
@@ -100,7 +100,7 @@ def _crawl(tmp: Path, warehouse: Path, source: Source, run_id: str, at: datetime
         warehouse,
         run=run,
         posts=extracted.posts,
-        pages=[PageRow(**{f: getattr(p, f) for f in PageRow.__slots__}) for p in extracted.pages],
+        pages=list(extracted.pages),
         rejections=extracted.rejections,
     )
 

@@ -13,15 +13,15 @@ from typing import Any
 import duckdb
 import pytest
 
+from flows.alerts import check_source
 from mpnews.config import Source
-from mpnews.flows.alerts import check_source
-from mpnews.pipeline.health import CHECKS, CrawlStats
-from mpnews.pipeline.ingest import RunExtract
-from mpnews.pipeline.records import Post, Rejected
 from mpnews.receiver import WebhookReceiver
 from mpnews.settings import Settings
-from mpnews.warehouse.load import load_run, record_run
-from mpnews.warehouse.rows import PostRow, RunRecord
+from pipeline.health import CHECKS, CrawlStats
+from pipeline.ingest import RunExtract
+from pipeline.records import Post, Rejected
+from warehouse.load import load_run, record_run
+from warehouse.rows import PostRow, RunRecord
 
 NOW = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 SOURCE = Source(
@@ -187,7 +187,7 @@ def test_a_broken_health_step_still_reports_a_failed_source(
 def test_a_failing_flow_alerts_through_its_hook(
     tmp_path: Path, hook: WebhookReceiver, prefect_harness: None
 ) -> None:
-    from mpnews.flows.crawl import crawl_flow
+    from flows.crawl import crawl_flow
 
     missing = tmp_path / "gone.toml"  # the deployment's sources file was removed
     os.environ["MPNEWS_ALERT_WEBHOOK"] = hook.url

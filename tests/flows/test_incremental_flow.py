@@ -36,7 +36,7 @@ def _query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Runs:
     """Run 1 (full), run 2 (unchanged sites), then an edit and run 3 (re-check every post)."""
-    from mpnews.flows.crawl import crawl_flow
+    from flows.crawl import crawl_flow
 
     home = tmp_path_factory.mktemp("incremental")
     root = home / "sites"

@@ -33,7 +33,7 @@ def _query(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
 
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Warehouses:
-    from mpnews.flows.crawl import crawl_flow
+    from flows.crawl import crawl_flow
 
     home = tmp_path_factory.mktemp("reprocess")
     crawled = home / "a" / "mpnews.duckdb"

@@ -12,7 +12,7 @@ from pipeline_pages import (
     make_raw_page,
 )
 
-from mpnews.pipeline.records import RawPage
+from pipeline.records import RawPage
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mpnews.pipeline.records import RawPage
+from pipeline.records import RawPage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEEBLY = "https://www.rosena4tooting.com"

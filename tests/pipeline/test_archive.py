@@ -8,8 +8,8 @@ import pytest
 from pipeline_pages import make_raw_page
 from warcio.archiveiterator import ArchiveIterator
 
-from mpnews.pipeline.archive import iter_pages, write_pages
-from mpnews.pipeline.records import RawPage
+from pipeline.archive import iter_pages, write_pages
+from pipeline.records import RawPage
 
 
 @pytest.mark.parametrize("name", ["run.warc.gz", "run.warc"])

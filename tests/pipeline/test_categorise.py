@@ -8,7 +8,7 @@ import pytest
 
 import mpnews.samples
 from mpnews.exceptions import ConfigError
-from mpnews.pipeline.categorise import (
+from pipeline.categorise import (
     categorise,
     classify,
     load_taxonomy,

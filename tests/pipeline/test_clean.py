@@ -6,8 +6,8 @@ import lxml.html
 import pytest
 from pipeline_pages import FIXTURES
 
-from mpnews.pipeline.clean import clean_text
-from mpnews.pipeline.families import detect_family
+from pipeline.clean import clean_text
+from pipeline.families import detect_family
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,12 @@ import duckdb
 from pipeline_pages import FETCHED, WEEBLY, fixture_page, make_raw_page
 
 from mpnews.config import Source
-from mpnews.pipeline.dedupe import collapse
-from mpnews.pipeline.extract import extract_page
-from mpnews.pipeline.ingest import finalise_post
-from mpnews.pipeline.records import Post
-from mpnews.warehouse.load import load_run
-from mpnews.warehouse.rows import RunRecord
+from pipeline.dedupe import collapse
+from pipeline.extract import extract_page
+from pipeline.ingest import finalise_post
+from pipeline.records import Post
+from warehouse.load import load_run
+from warehouse.rows import RunRecord
 
 SLUG = (
     "rosena-allin-khan-is-a-real-campaigner-she-knows-how-to-roll-up-her-sleeves-and-get-stuck-in"

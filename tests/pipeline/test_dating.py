@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mpnews.pipeline.dating import DateCandidate, find_date, find_date_candidates, parse_date_text
+from pipeline.dating import DateCandidate, find_date, find_date_candidates, parse_date_text
 
 TODAY = date(2024, 6, 1)
 URL = "https://www.example.org.uk/news/a-post"

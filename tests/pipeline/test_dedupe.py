@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pipeline_pages import FETCHED, make_raw_page
 
-from mpnews.pipeline.dedupe import (
+from pipeline.dedupe import (
     canonical_url,
     collapse,
     content_hash,
@@ -19,8 +19,8 @@ from mpnews.pipeline.dedupe import (
     post_id,
     url_key,
 )
-from mpnews.pipeline.extract import extract_page
-from mpnews.pipeline.records import Post
+from pipeline.extract import extract_page
+from pipeline.records import Post
 
 BASE = "https://www.example.org/news/a-post"
 

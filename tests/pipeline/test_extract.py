@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from pipeline_pages import INDEPENDENT_URL, WEEBLY, WORDPRESS_URL, MakePage
 
-from mpnews.pipeline.extract import date_page, decode_body, extract_page
-from mpnews.pipeline.records import Post, RawPage, Rejected
+from pipeline.extract import date_page, decode_body, extract_page
+from pipeline.records import Post, RawPage, Rejected
 
 BOILERPLATE = (
     "Leave a Reply",

@@ -9,8 +9,8 @@ from pipeline_pages import make_raw_page
 from test_extract import assert_clean
 
 import mpnews
-from mpnews.pipeline.extract import extract_page
-from mpnews.pipeline.records import Post
+from pipeline.extract import extract_page
+from pipeline.records import Post
 
 SITES = Path(mpnews.__file__).parent / "samples" / "sites"
 PAGES = sorted(SITES.rglob("*.html")) if SITES.is_dir() else []

@@ -13,8 +13,8 @@ from pipeline_pages import make_raw_page
 from test_extract import BOILERPLATE, assert_clean
 
 import mpnews
-from mpnews.pipeline.extract import extract_page
-from mpnews.pipeline.records import Post
+from pipeline.extract import extract_page
+from pipeline.records import Post
 
 SAMPLES = Path(mpnews.__file__).parent / "samples"
 EXPECTED = json.loads((SAMPLES / "expected_posts.json").read_text(encoding="utf-8"))

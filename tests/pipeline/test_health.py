@@ -9,7 +9,7 @@ import pytest
 
 from mpnews.config import parse_sources
 from mpnews.exceptions import ConfigError
-from mpnews.pipeline.health import (
+from pipeline.health import (
     CHECKS,
     CrawlStats,
     HealthThresholds,

@@ -8,11 +8,11 @@ import lxml.html
 from pipeline_pages import FIXTURES, WEEBLY, fixture_page
 from test_extract import assert_clean
 
-from mpnews.pipeline.dedupe import collapse
-from mpnews.pipeline.extract import extract_page
-from mpnews.pipeline.families import detect_family
-from mpnews.pipeline.listing import whole_posts
-from mpnews.pipeline.records import RawPage
+from pipeline.dedupe import collapse
+from pipeline.extract import extract_page
+from pipeline.families import detect_family
+from pipeline.listing import whole_posts
+from pipeline.records import RawPage
 
 SAME_TITLE = "Labour needs to become a party of progressive internationalism once again"
 

@@ -8,7 +8,7 @@ import pytest
 
 import mpnews.samples
 from mpnews.exceptions import ConfigError
-from mpnews.pipeline.mps import MpMention, find_mps, load_registry, primary_mp
+from pipeline.mps import MpMention, find_mps, load_registry, primary_mp
 
 SEEDS = Path(mpnews.samples.__file__).parent / "content" / "seeds"
 HEADER = "name,aliases,constituency,party,honorifics,surname,former_constituencies,left\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mpnews.pipeline.neardup import (
+from pipeline.neardup import (
     NUM_PERM,
     THRESHOLD,
     DuplicateIndex,

@@ -8,9 +8,9 @@ from functools import partial
 
 from pipeline_pages import make_raw_page
 
-from mpnews.pipeline.dedupe import collapse
-from mpnews.pipeline.process import date_pages, process_pages
-from mpnews.pipeline.records import Post, RawPage, Rejected
+from pipeline.dedupe import collapse
+from pipeline.process import date_pages, process_pages
+from pipeline.records import Post, RawPage, Rejected
 
 
 def test_workers_two_equals_workers_one(all_fixture_pages: list[RawPage]) -> None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from mpnews.warehouse.load import load_run, record_run
-from mpnews.warehouse.rows import PostRow, RunRecord
+from warehouse.load import load_run, record_run
+from warehouse.rows import PostRow, RunRecord
 
 MONDAY = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 RUNS = 6

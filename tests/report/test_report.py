@@ -23,8 +23,8 @@ from report_builders import (
 from mpnews.cli import main
 from mpnews.report import render_report, write_report
 from mpnews.report.charts import GridCell, Series, bar_chart, line_chart, status_grid
-from mpnews.warehouse.reporting import read_report
-from mpnews.warehouse.snapshot import writer
+from warehouse.reporting import read_report
+from warehouse.snapshot import writer
 
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2", "p",

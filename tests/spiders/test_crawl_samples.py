@@ -46,7 +46,7 @@ def _crawl(source: Source, tmp: Path) -> tuple[Source, dict, list[tuple[str, str
     cmd = [
         sys.executable,
         "-m",
-        "mpnews.spiders.run",
+        "spiders.run",
         "--source-json",
         source.to_json(),
         "--run-id",

@@ -12,10 +12,10 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from mpnews.config import Source
-from mpnews.pipeline.archive import write_pages
-from mpnews.pipeline.records import RawPage
-from mpnews.spiders.archive import ArchivedRun, select_runs
-from mpnews.spiders.incremental import (
+from pipeline.archive import write_pages
+from pipeline.records import RawPage
+from spiders.archive import ArchivedRun, select_runs
+from spiders.incremental import (
     NOT_MODIFIED_FLAG,
     NOT_MODIFIED_META,
     ConditionalGetMiddleware,
@@ -29,8 +29,8 @@ from mpnews.spiders.incremental import (
     read_state,
     write_state,
 )
-from mpnews.spiders.mp_site import MpSiteSpider
-from mpnews.warehouse.crawlstate import UrlSeen
+from spiders.mp_site import MpSiteSpider
+from warehouse.crawlstate import UrlSeen
 
 SITE = "https://mp.example"
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)

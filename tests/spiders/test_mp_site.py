@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from mpnews.config import Source
-from mpnews.spiders.families import GENERIC, detect_family
-from mpnews.spiders.families.weebly import WEEBLY
-from mpnews.spiders.families.wordpress import WORDPRESS
-from mpnews.spiders.mp_site import MpSiteSpider
+from spiders.families import GENERIC, detect_family
+from spiders.families.weebly import WEEBLY
+from spiders.families.wordpress import WORDPRESS
+from spiders.mp_site import MpSiteSpider
 
 ROSENA = "https://www.drrosena.co.uk"
 HUSTINGS = "https://lewishamhustings.wordpress.com"

@@ -6,9 +6,9 @@ from pathlib import Path
 from scrapy.http import Response
 
 from mpnews.config import Source
-from mpnews.spiders.families.news import is_article_url, news_link_role
-from mpnews.spiders.news_site import NewsSiteSpider
-from mpnews.spiders.xmlfeeds import parse_sitemap
+from spiders.families.news import is_article_url, news_link_role
+from spiders.news_site import NewsSiteSpider
+from spiders.xmlfeeds import parse_sitemap
 
 INDY = "https://www.independent.co.uk"
 ARTICLE = f"{INDY}/news/uk/politics/rosena-allin-khan-labour-deputy-harassment-a9302106.html"

@@ -1,4 +1,4 @@
-"""End to end: ``python -m mpnews.spiders.run`` against a local fixture site, WARC read back."""
+"""End to end: ``python -m spiders.run`` against a local fixture site, WARC read back."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def run_crawl(source: Source, tmp: Path, *extra: str) -> tuple[int, dict, list[d
         "-W",
         "error::DeprecationWarning",
         "-m",
-        "mpnews.spiders.run",
+        "spiders.run",
         "--source-json",
         source.to_json(),
         "--run-id",
@@ -237,7 +237,7 @@ def test_bad_source_json_exits_non_zero(tmp_path: Path):
     cmd = [
         sys.executable,
         "-m",
-        "mpnews.spiders.run",
+        "spiders.run",
         "--source-json",
         "{not json",
         "--run-id",

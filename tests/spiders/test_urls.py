@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from mpnews.spiders.urls import DomainPolicy, absolute_http_url, canonical_key, clean_url
-from mpnews.spiders.xmlfeeds import robots_sitemaps
+from spiders.urls import DomainPolicy, absolute_http_url, canonical_key, clean_url
+from spiders.xmlfeeds import robots_sitemaps
 
 
 def test_clean_url_drops_fragment_and_tracking():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from wh_builders import at, post_row, run_record
 
-from mpnews.warehouse.load import load_run, record_run
+from warehouse.load import load_run, record_run
 
 MP = "Rosena Allin-Khan"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mpnews.exceptions import WarehouseError
-from mpnews.warehouse.db import connect, load_fts
+from warehouse.db import connect, load_fts
 
 _HOLD_LOCK = (
     "import sys, duckdb\n"

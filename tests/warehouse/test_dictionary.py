@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mpnews.warehouse.snapshot import reader
+from warehouse.snapshot import reader
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 _SECTION = re.compile(r"^## (Tables|Views)\s*$")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from analyst_sample import build_sample
 
-from mpnews.warehouse.db import load_fts
-from mpnews.warehouse.snapshot import reader
+from warehouse.db import load_fts
+from warehouse.snapshot import reader
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = (ROOT / "docs" / "warehouse.md", ROOT / "README.md")

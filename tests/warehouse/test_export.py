@@ -12,8 +12,8 @@ from analyst_sample import build_sample
 
 from mpnews.cli import main
 from mpnews.exceptions import WarehouseError
-from mpnews.warehouse.export import export
-from mpnews.warehouse.snapshot import reader
+from warehouse.export import export
+from warehouse.snapshot import reader
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ import pytest
 from wh_builders import at, dump, page_row, post_row, rejection, run_record
 
 from mpnews.exceptions import WarehouseError
-from mpnews.pipeline.records import Post
-from mpnews.warehouse.load import load_run, record_run
-from mpnews.warehouse.rows import LoadResult
-from mpnews.warehouse.snapshot import reader, working_path
+from pipeline.records import Post
+from warehouse.load import load_run, record_run
+from warehouse.rows import LoadResult
+from warehouse.snapshot import reader, working_path
 
 
 def _query(path: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mpnews.exceptions import WarehouseError
-from mpnews.warehouse.db import connect
-from mpnews.warehouse.migrate import applied_versions, migrate, migrations
+from warehouse.db import connect
+from warehouse.migrate import applied_versions, migrate, migrations
 
 
 def test_migrations_are_numbered_from_one_without_gaps() -> None:

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wh_builders import dump, post_row, run_record
 
-from mpnews.warehouse.load import load_run
-from mpnews.warehouse.rows import PostRow
+from warehouse.load import load_run
+from warehouse.rows import PostRow
 
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
 _POSTS = st.lists(

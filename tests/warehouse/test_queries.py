@@ -7,8 +7,8 @@ from pathlib import Path
 
 from wh_builders import post_row, rejection, run_record
 
-from mpnews.warehouse.load import load_run, record_run
-from mpnews.warehouse.queries import EXAMPLE_QUERY, count_posts, run_query, run_summary
+from warehouse.load import load_run, record_run
+from warehouse.queries import EXAMPLE_QUERY, count_posts, run_query, run_summary
 
 
 def test_run_summary_and_count(warehouse: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mpnews.warehouse.snapshot import reader
+from warehouse.snapshot import reader
 
 TS = "TIMESTAMP WITH TIME ZONE"
 CONTRACT = {

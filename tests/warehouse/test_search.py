@@ -12,8 +12,8 @@ from analyst_sample import MP, build_sample
 
 from mpnews.cli import main
 from mpnews.exceptions import WarehouseError
-from mpnews.warehouse.search import index_is_current, search, snippet
-from mpnews.warehouse.snapshot import reader
+from warehouse.search import index_is_current, search, snippet
+from warehouse.snapshot import reader
 
 
 @pytest.fixture(scope="module")

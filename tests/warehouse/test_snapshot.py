@@ -10,10 +10,10 @@ import duckdb
 import pytest
 from wh_builders import at, post_row, run_record
 
-from mpnews.warehouse.db import OFFLINE_CONFIG
-from mpnews.warehouse.load import load_run
-from mpnews.warehouse.migrate import migrations
-from mpnews.warehouse.snapshot import reader, working_path, writer
+from warehouse.db import OFFLINE_CONFIG
+from warehouse.load import load_run
+from warehouse.migrate import migrations
+from warehouse.snapshot import reader, working_path, writer
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:

@@ -9,8 +9,8 @@ from typing import Any
 
 from wh_builders import at, post_row, run_record
 
-from mpnews.warehouse.load import load_run
-from mpnews.warehouse.snapshot import reader, writer
+from warehouse.load import load_run
+from warehouse.snapshot import reader, writer
 
 ARTICLE = " ".join(
     f"Paragraph {i} of the article says the council will spend more on housing repairs "

@@ -8,8 +8,8 @@ from typing import Any
 
 from wh_builders import at, post_row, run_record
 
-from mpnews.warehouse.load import load_run, record_run
-from mpnews.warehouse.snapshot import reader
+from warehouse.load import load_run, record_run
+from warehouse.snapshot import reader
 
 
 def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:

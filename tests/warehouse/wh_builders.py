@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from mpnews.pipeline.records import Rejected
-from mpnews.warehouse.rows import PageRow, PostRow, RunRecord
-from mpnews.warehouse.snapshot import reader
+from pipeline.records import PageSeen, Rejected
+from warehouse.rows import PostRow, RunRecord
+from warehouse.snapshot import reader
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 TABLES = ("schema_migrations", "posts", "post_sightings", "pages", "rejections", "crawl_runs")
@@ -58,8 +58,8 @@ def post_row(
     return replace(base, **changes)
 
 
-def page_row(url: str, run_id: str = "r1", source: str = "jo-bloggs", **changes: Any) -> PageRow:
-    base = PageRow(
+def page_row(url: str, run_id: str = "r1", source: str = "jo-bloggs", **changes: Any) -> PageSeen:
+    base = PageSeen(
         run_id=run_id,
         source=source,
         url=url,
