@@ -1,44 +1,58 @@
-"""The crawl flow: per source crawl (Scrapy subprocess) -> extract (all cores) -> load -> record.
+"""The crawl flow: one crawler process for every source -> extract while crawling -> load.
 
-Orchestration only: each step is a call into ``spiders``, ``pipeline`` or ``warehouse``. One
-source failing never stops the others; a failed source gets a ``failed`` crawl_runs row and an
-alert.
+Orchestration only: each step is a call into ``spiders``, ``pipeline`` or ``warehouse``.
+
+* All selected sources are crawled concurrently by ONE Scrapy process (``spiders.process``):
+  a crawler per source, each polite to its own host, each with its own time limit.
+* As each source's crawler archives pages, ``pipeline.stream`` feeds them to extraction
+  workers on every core through a bounded queue; when a source's crawl has ended and its last
+  page is extracted, it is loaded (``finish-source``) while the others go on.
+* The analysts' snapshot is published once, when the run ends (``publish_once``).
+
+One source failing never stops the others; a failed source gets a ``failed`` crawl_runs row and
+an alert.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
-import subprocess
-import sys
+import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import alerts
+from flows.live import LiveProgress, RunProgress
 from flows.progress import report
 from mpnews.config import Source, load_sources, select_sources
 from mpnews.schedules import domain_tags, retry_transient
 from mpnews.settings import Settings
 from pipeline.health import CrawlStats, judge_crawl
-from pipeline.ingest import RunExtract, extract_run
+from pipeline.ingest import RunExtract
+from pipeline.stream import RunStream, SourceExtract
+from spiders.archive import warc_path
 from spiders.incremental import build_state, write_state
+from spiders.process import CrawlProcess, SourceEnd
+from spiders.run import CrawlPlan, PlannedSource
 from warehouse.crawlstate import read_crawl_state
 from warehouse.load import LoadResult, RunRecord, load_run, record_run
+from warehouse.snapshot import publish_once
 
 __all__ = ["CrawlOutcome", "SourceResult", "crawl_flow", "new_run_id"]
 
-_CRAWL_CONCURRENCY = 4
+_FINISH_CONCURRENCY = 4
+_DEADLINE_GRACE_SECONDS = 120  # past every source's own limit, the crawl process is killed
+_TIMED_OUT = "closespider_timeout"
 
 
 @dataclass(frozen=True, slots=True)
 class CrawlOutcome:
-    """What the crawl subprocess left behind."""
+    """What the crawl left behind for one source."""
 
     started_at: datetime
     finished_at: datetime
@@ -46,8 +60,10 @@ class CrawlOutcome:
     stats: CrawlStats | None
     stderr_tail: str
 
-    def failure(self, source: Source) -> str | None:
+    def failure(self, source: Source, timeout: int | None = None) -> str | None:
         """Why this crawl is unusable, or None."""
+        if self.stats is not None and self.stats.finish_reason == _TIMED_OUT:
+            return f"crawl timed out after {timeout}s" if timeout else "crawl timed out"
         return judge_crawl(
             self.stats,
             returncode=self.returncode,
@@ -75,41 +91,35 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-@task(name="crawl-source", cache_policy=NO_CACHE)
-def crawl_source(
-    source: Source, run_id: str, settings: Settings, recheck_all: bool = False
-) -> CrawlOutcome:
-    """Run Scrapy for one source in its own process (its reactor cannot restart in ours)."""
-    stats_path = settings.state_dir / "runs" / run_id / f"{source.name}.stats.json"
-    stats_path.parent.mkdir(parents=True, exist_ok=True)
-    state_path = write_state(  # incremental: what earlier runs fetched, for conditional GETs
-        stats_path.with_name(f"{source.name}.state.jsonl"),
-        build_state(
-            read_crawl_state(settings.warehouse, source.name), settings.archive_dir / source.name
-        ),
+@task(name="finish-source", cache_policy=NO_CACHE)
+def finish_source(
+    source: Source,
+    outcome: CrawlOutcome,
+    extracted: SourceExtract | None,
+    run_id: str,
+    settings: Settings,
+) -> SourceResult:
+    """Load a crawled and extracted source and judge its health, or record its failure."""
+    failure = outcome.failure(source, settings.crawl_timeout)
+    if failure is not None:
+        return _fail(source, outcome, run_id, settings, failure)
+    assert extracted is not None
+    if extracted.error is not None or extracted.extracted is None:
+        return _fail(source, outcome, run_id, settings, f"extract failed: {extracted.error}")
+    run = _run_record(source, outcome, run_id, "succeeded", None, extracted.extracted)
+    try:
+        loaded = load_source(run, extracted.extracted, settings)
+    except Exception as exc:  # noqa: BLE001 - one source's failure never stops the others
+        return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
+    result = _succeeded(source, outcome, extracted.extracted, loaded)
+    alerts.check_source(
+        settings,
+        source=source,
+        run_id=run_id,
+        stats=outcome.stats,
+        extracted=extracted.extracted,
     )
-    command = [
-        sys.executable, "-m", "spiders.run",
-        "--source-json", source.to_json(),
-        "--run-id", run_id,
-        "--archive-dir", str(settings.archive_dir),
-        "--stats-out", str(stats_path),
-        "--state", str(state_path),
-        *(["--recheck-all"] if recheck_all else []),
-        "--user-agent-contact", settings.contact_url,
-        *_politeness(settings),
-    ]  # fmt: skip
-    started = datetime.now(UTC)
-    report(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
-    proc = _run(command, settings.crawl_timeout)
-    stats = _read_stats(stats_path)
-    return CrawlOutcome(started, datetime.now(UTC), proc.returncode, stats, proc.stderr[-2000:])
-
-
-@task(name="extract-source", cache_policy=NO_CACHE)
-def extract_source(source: Source, warc_path: str, settings: Settings) -> RunExtract:
-    """Turn the run's archived pages into posts and rejections, on every core."""
-    return extract_run([Path(warc_path)], source=source, workers=settings.workers or None)
+    return result
 
 
 @task(name="load-source", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -131,7 +141,7 @@ def record_failure(run: RunRecord, settings: Settings) -> None:
 
 @flow(
     name="mpnews-crawl",
-    task_runner=ThreadPoolTaskRunner(max_workers=_CRAWL_CONCURRENCY),  # type: ignore[arg-type]
+    task_runner=ThreadPoolTaskRunner(max_workers=_FINISH_CONCURRENCY),  # type: ignore[arg-type]
     on_failure=[alerts.alert_flow_failure],  # the pipeline itself broke: tell someone
     on_crashed=[alerts.alert_flow_failure],
 )
@@ -153,42 +163,124 @@ def crawl_flow(
     sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
     run_id = run_id or new_run_id()
     report(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
-    futures: dict[
-        PrefectFuture[CrawlOutcome], Source
-    ] = {  # tagged domain:<host>, so a Prefect concurrency limit caps each domain
-        crawl_source.with_options(tags=domain_tags(s)).submit(s, run_id, settings, recheck_all): s
-        for s in sources
-    }
-    results = [
-        _finish_source(futures[f], f.result(), run_id, settings)
-        for f in as_completed(list(futures))
-    ]
+    with publish_once(settings.warehouse):  # analysts see the whole run at once, at its end
+        results = _crawl_all(sources, run_id, settings, recheck_all)
     order = {s.name: i for i, s in enumerate(sources)}
     return [asdict(r) for r in sorted(results, key=lambda r: order[r.source])]
 
 
-def _finish_source(
-    source: Source, outcome: CrawlOutcome, run_id: str, settings: Settings
-) -> SourceResult:
-    """Extract and load a crawled source, or record and alert its failure."""
-    failure = outcome.failure(source)
-    if failure is not None:
-        return _fail(source, outcome, run_id, settings, failure)
-    assert outcome.stats is not None and outcome.stats.warc_path
-    try:
-        extracted = extract_source(source, outcome.stats.warc_path, settings)
-    except Exception as exc:  # noqa: BLE001 - one source's failure never stops the others
-        return _fail(source, outcome, run_id, settings, f"extract failed: {_describe(exc)}")
-    run = _run_record(source, outcome, run_id, "succeeded", None, extracted)
-    try:
-        loaded = load_source(run, extracted, settings)
-    except Exception as exc:  # noqa: BLE001
-        return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
-    result = _succeeded(source, outcome, extracted, loaded)
-    alerts.check_source(
-        settings, source=source, run_id=run_id, stats=outcome.stats, extracted=extracted
+def _crawl_all(
+    sources: list[Source], run_id: str, settings: Settings, recheck_all: bool
+) -> list[SourceResult]:
+    """Crawl every source in one process, extracting while it crawls; load each as it ends."""
+    folder = settings.state_dir / "runs" / run_id
+    plan = _plan(sources, run_id, settings, recheck_all)
+    deadline = settings.crawl_timeout + _DEADLINE_GRACE_SECONDS if settings.crawl_timeout else None
+    started, clock = datetime.now(UTC), time.monotonic()
+    futures: list[PrefectFuture[SourceResult]] = []
+    outcomes: dict[str, CrawlOutcome] = {}
+    stored = _Stored()
+    for source in sources:
+        report(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
+    with (
+        LiveProgress(every=settings.progress_every) as live,
+        RunStream(folder / "spill", workers=settings.workers or None) as stream,
+        CrawlProcess(plan, folder, deadline=deadline) as crawl,
+    ):
+        for source in sources:
+            stream.add(source, warc_path(settings.archive_dir, source.name, run_id))
+        while crawl.waiting or stream.active:
+            for end in crawl.ended():
+                outcome = _outcome(end, started)
+                if outcome.failure(end.source, settings.crawl_timeout) is None:
+                    outcomes[end.source.name] = outcome
+                    stream.crawl_ended(end.source.name)
+                else:  # nothing to extract: record the failure now
+                    stream.drop(end.source.name)
+                    futures.append(_submit(end.source, outcome, None, run_id, settings, stored))
+            for done in stream.step(0.2):
+                outcome = outcomes.pop(done.source.name)
+                futures.append(_submit(done.source, outcome, done, run_id, settings, stored))
+            live.update(_progress(len(sources), stream, stored, time.monotonic() - clock))
+        results = [f.result() for f in futures]
+        live.update(_progress(len(sources), stream, stored, time.monotonic() - clock), force=True)
+    return results
+
+
+class _Stored:
+    """Running totals of finished sources (updated from finish threads)."""
+
+    def __init__(self) -> None:
+        self.sources = 0
+        self.posts = 0
+
+    def add(self, future: PrefectFuture[SourceResult]) -> None:
+        try:
+            result = future.result()
+        except Exception:  # noqa: BLE001 - the flow reports it when it collects the result
+            return
+        self.sources += 1
+        self.posts += result.posts_found
+
+
+def _submit(
+    source: Source,
+    outcome: CrawlOutcome,
+    extracted: SourceExtract | None,
+    run_id: str,
+    settings: Settings,
+    stored: _Stored,
+) -> PrefectFuture[SourceResult]:
+    # tagged domain:<host>, so a Prefect concurrency limit caps each domain
+    future = finish_source.with_options(tags=domain_tags(source)).submit(
+        source, outcome, extracted, run_id, settings
     )
-    return result
+    future.add_done_callback(stored.add)
+    return future
+
+
+def _progress(total: int, stream: RunStream, stored: _Stored, elapsed: float) -> RunProgress:
+    counts = stream.counts()
+    return RunProgress(
+        sources_total=total,
+        sources_done=stored.sources,
+        pages_fetched=counts.pages_archived,
+        pages_extracted=counts.pages_extracted,
+        posts_stored=stored.posts,
+        elapsed=elapsed,
+    )
+
+
+def _plan(sources: list[Source], run_id: str, settings: Settings, recheck_all: bool) -> CrawlPlan:
+    """The crawl process's instructions, with each source's incremental state written beside."""
+    folder = settings.state_dir / "runs" / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    planned = []
+    for source in sources:
+        stats_path = folder / f"{source.name}.stats.json"
+        state_path = write_state(  # incremental: what earlier runs fetched, for conditional GETs
+            folder / f"{source.name}.state.jsonl",
+            build_state(
+                read_crawl_state(settings.warehouse, source.name),
+                settings.archive_dir / source.name,
+            ),
+        )
+        planned.append(PlannedSource(source.to_json(), str(stats_path), str(state_path)))
+    return CrawlPlan(
+        run_id=run_id,
+        archive_dir=str(settings.archive_dir),
+        sources=tuple(planned),
+        contact_url=settings.contact_url,
+        recheck_all=recheck_all,
+        timeout=settings.crawl_timeout,
+        settings=_politeness(settings),
+    )
+
+
+def _outcome(end: SourceEnd, started: datetime) -> CrawlOutcome:
+    stats = CrawlStats.from_json(end.stats) if end.stats is not None else None
+    returncode = end.returncode if end.returncode is not None else 0
+    return CrawlOutcome(started, datetime.now(UTC), returncode, stats, end.detail[-2000:])
 
 
 def _succeeded(
@@ -243,30 +335,12 @@ def _run_record(
     )
 
 
-def _politeness(settings: Settings) -> list[str]:
+def _politeness(settings: Settings) -> dict[str, str]:
     """Scrapy overrides for the per-request delay (``MPNEWS_CRAWL_DELAY``), when set."""
     if settings.crawl_delay is None:
-        return []
+        return {}
     delay = str(settings.crawl_delay)
-    return ["-s", f"DOWNLOAD_DELAY={delay}", "-s", f"AUTOTHROTTLE_START_DELAY={delay}"]
-
-
-def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as exc:
-        tail = (exc.stderr or b"")[-1000:]
-        text = tail.decode("utf-8", "replace") if isinstance(tail, bytes) else tail
-        return subprocess.CompletedProcess(
-            command, -9, "", f"{text}\ncrawl timed out after {timeout}s"
-        )
-
-
-def _read_stats(path: Path) -> CrawlStats | None:
-    try:
-        return CrawlStats.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return None
+    return {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": delay}
 
 
 def _describe(exc: BaseException) -> str:

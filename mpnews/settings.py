@@ -32,6 +32,7 @@ class Settings:
     workers: int = 0
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
+    progress_every: float = 30.0  # seconds between progress lines when not in a terminal
 
     @property
     def home(self) -> Path:
@@ -59,6 +60,7 @@ class Settings:
             workers=_int(env, "MPNEWS_WORKERS", 0),
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
+            progress_every=_float(env, "MPNEWS_PROGRESS_SECONDS") or 30.0,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -1,19 +1,27 @@
-"""Read (and, for tests and benchmarks, write) the spiders' WARC archive as RawPages."""
+"""Read (and, for tests and benchmarks, write) the spiders' WARC archive as RawPages.
+
+``iter_pages`` reads a finished WARC; ``ArchiveTail`` follows one that is still being written,
+page by page as the crawler completes its records.
+"""
 
 from __future__ import annotations
 
+import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.records import ROLES, RawPage
+from spiders.incremental import index_path
 
-__all__ = ["iter_pages", "write_pages"]
+__all__ = ["ArchiveTail", "iter_pages", "write_pages"]
 
 _SOURCE = "MPNews-Source"
 _RUN_ID = "MPNews-Run-Id"
@@ -27,6 +35,66 @@ def iter_pages(warc_path: str | Path) -> Iterator[RawPage]:
         for record in ArchiveIterator(stream):
             if record.rec_type == "response":
                 yield _to_page(record)
+
+
+class ArchiveTail:
+    """The pages of a WARC the crawler is still writing, each once, as its record completes.
+
+    The crawler appends each record to the WARC, flushes it, and only then lists its offset in
+    the index beside it (``<run>.index.jsonl``): a listed record is complete. ``poll`` notes
+    the records listed since (``archived`` counts them); ``read`` returns up to ``limit`` of
+    the noted records not yet read. A missing file is an empty one.
+    """
+
+    def __init__(self, warc_path: str | Path) -> None:
+        self.warc_path = Path(warc_path)
+        self._index_path = index_path(self.warc_path)
+        self._index: IO[bytes] | None = None
+        self._partial = b""
+        self._offsets: deque[int] = deque()
+        self.archived = 0
+
+    @property
+    def unread(self) -> int:
+        return len(self._offsets)
+
+    def poll(self) -> int:
+        """Note records listed since the last poll; how many there were."""
+        if self._index is None:
+            try:
+                self._index = open(self._index_path, "rb")  # noqa: SIM115 - kept open to tail
+            except FileNotFoundError:
+                return 0
+        before = len(self._offsets)
+        while line := self._index.readline():
+            if not line.endswith(b"\n"):  # the crawler is mid-line: read it whole next time
+                self._partial += line
+                break
+            line, self._partial = self._partial + line, b""
+            if line.strip():
+                self._offsets.append(int(json.loads(line)["offset"]))
+        added = len(self._offsets) - before
+        self.archived += added
+        return added
+
+    def read(self, limit: int | None = None) -> list[RawPage]:
+        """Up to ``limit`` archived pages not read yet, in archive order."""
+        self.poll()
+        count = len(self._offsets) if limit is None else min(limit, len(self._offsets))
+        if count <= 0:
+            return []
+        pages = []
+        with open(self.warc_path, "rb") as stream:
+            for _ in range(count):
+                stream.seek(self._offsets.popleft())
+                record = next(iter(ArchiveIterator(stream)))
+                pages.append(_to_page(record))
+        return pages
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
 
 
 def write_pages(path: str | Path, pages: Iterable[RawPage]) -> Path:

@@ -20,7 +20,7 @@ from pipeline.mps import find_mps, primary_mp
 from pipeline.process import process_pages
 from pipeline.records import PageSeen, Post, RawPage, Rejected
 
-__all__ = ["RunExtract", "extract_run", "finalise_post"]
+__all__ = ["RunExtract", "extract_run", "finalise_post", "page_seen"]
 
 _NOT_MODIFIED = 304
 
@@ -76,12 +76,13 @@ def _recording(warc_paths: Iterable[Path], source: str, seen: list[PageSeen]) ->
         for page in iter_pages(path):
             if page.source and page.source != source:
                 continue
-            seen.append(_page_seen(page, path))
+            seen.append(page_seen(page, path))
             if page.status != _NOT_MODIFIED:  # a 304 has no body: its 200 copy was read before
                 yield page
 
 
-def _page_seen(page: RawPage, path: Path) -> PageSeen:
+def page_seen(page: RawPage, path: Path) -> PageSeen:
+    """What the warehouse records of an archived page (``pages`` row)."""
     return PageSeen(
         run_id=page.run_id,
         source=page.source,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -52,6 +53,7 @@ __all__ = [
     "page_role",
     "select_runs",
     "warc_path",
+    "write_stats",
 ]
 
 logger = logging.getLogger(__name__)
@@ -108,6 +110,15 @@ def select_runs(runs: list[ArchivedRun], since: date | None = None) -> list[Arch
             )
         latest_ok.update((e.url, run.run_id) for e in run.entries if e.status == 200)
     return [r for r in runs if r.run_id in chosen]
+
+
+def write_stats(path: str | Path, stats: dict[str, Any]) -> None:
+    """Write a crawl's stats JSON atomically: a reader sees the whole file or none."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, out)
 
 
 def _when(text: str) -> datetime:
@@ -201,9 +212,7 @@ class WarcArchiveExtension:
             if not isinstance(value, (dict, list)):
                 self.crawler.stats.set_value(f"mpnews/{key}", value)
         if self.stats_out:
-            out = Path(self.stats_out)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            write_stats(self.stats_out, stats)
 
     def summary(self, finish_reason: str) -> dict[str, Any]:
         """The crawl stats in the ``run`` contract's shape."""

@@ -21,7 +21,7 @@ from mpnews.alerting import Alert, HealthState
 from mpnews.exceptions import WarehouseError
 from pipeline.health import SourceHistory
 from warehouse.db import error_line
-from warehouse.snapshot import reader, writer
+from warehouse.snapshot import current, writer
 
 __all__ = [
     "SourceStatus",
@@ -179,11 +179,8 @@ def _status(
 
 @contextmanager
 def _reading(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = reader(path)
-    try:
+    with current(path) as con:  # the newest data, also mid-run when publishing waits
         yield con
-    finally:
-        con.close()
 
 
 def _has_health_tables(con: duckdb.DuckDBPyConnection) -> bool:

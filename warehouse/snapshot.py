@@ -10,12 +10,18 @@ keeps reading its old copy; new readers see the new one, search index included.
 
 Loaders take an exclusive lock file beside the working file, so parallel loads (threads
 or processes) wait their turn instead of failing on DuckDB's lock.
+
+A crawl publishes once per run, not once per load: inside ``publish_once(FILE)`` loads (from
+any thread of the process) only update the working file, reads that need the newest data
+(``current``) read the working file under the lock, and on leaving the block the snapshot is
+published once, if anything was loaded. Analysts keep the previous snapshot until then.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -34,10 +40,20 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: DuckDB's own lock still guards the file
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["LOCK_TIMEOUT_SECONDS", "reader", "working_path", "writer"]
+__all__ = [
+    "LOCK_TIMEOUT_SECONDS",
+    "current",
+    "publish",
+    "publish_once",
+    "reader",
+    "working_path",
+    "writer",
+]
 
 LOCK_TIMEOUT_SECONDS = 600.0
 _POLL_SECONDS = 0.05
+_DEFERRED: dict[Path, bool] = {}  # working file -> loaded since the block began
+_DEFERRED_LOCK = threading.Lock()
 
 
 def working_path(path: str | Path) -> Path:
@@ -57,17 +73,95 @@ def writer(
     """
     published = Path(path)
     work = working_path(published)
+    deferred = _deferred(work)
     with _exclusive(work.with_suffix(".lock"), lock_timeout):
         _seed(work, published)
         con = connect(work)
         try:
             migrate(con)
             yield con
+            if not deferred:
+                refresh_index(con)
+                con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        if deferred:
+            _mark_loaded(work)
+        else:
+            _publish(work, published)
+
+
+@contextmanager
+def publish_once(path: str | Path) -> Iterator[None]:
+    """Inside this block, loads on ``path`` are published once, when it ends (also on error).
+
+    Nested blocks on the same file publish when the outermost ends.
+    """
+    work = working_path(path).absolute()
+    with _DEFERRED_LOCK:
+        outermost = work not in _DEFERRED
+        _DEFERRED.setdefault(work, False)
+    if not outermost:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with _DEFERRED_LOCK:
+            loaded = _DEFERRED.pop(work)
+        if loaded:
+            publish(path)
+
+
+def publish(path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
+    """Refresh the search index, checkpoint and publish the working file onto ``path``."""
+    published = Path(path)
+    work = working_path(published)
+    with _exclusive(work.with_suffix(".lock"), lock_timeout):
+        _seed(work, published)
+        con = connect(work)
+        try:
+            migrate(con)
             refresh_index(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
         _publish(work, published)
+
+
+@contextmanager
+def current(
+    path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection on the newest data: inside ``publish_once`` the working file
+    (under the loaders' lock, so keep it short), otherwise the published snapshot."""
+    work = working_path(path)
+    if not _deferred(work) or not work.is_file():
+        con = reader(path)
+    else:
+        with _exclusive(work.with_suffix(".lock"), lock_timeout):
+            con = connect(work, read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+        return
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _deferred(work: Path) -> bool:
+    with _DEFERRED_LOCK:
+        return work.absolute() in _DEFERRED
+
+
+def _mark_loaded(work: Path) -> None:
+    with _DEFERRED_LOCK:
+        key = work.absolute()
+        if key in _DEFERRED:
+            _DEFERRED[key] = True
 
 
 def reader(path: str | Path) -> duckdb.DuckDBPyConnection:
