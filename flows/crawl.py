@@ -203,6 +203,7 @@ def _crawl_all(
                 futures.append(_submit(done.source, outcome, done, run_id, settings, stored))
             live.update(_progress(len(sources), stream, stored, time.monotonic() - clock))
         results = [f.result() for f in futures]
+        stored.sources, stored.posts = len(results), sum(r.posts_found for r in results)
         live.update(_progress(len(sources), stream, stored, time.monotonic() - clock), force=True)
     return results
 

@@ -85,7 +85,7 @@ class LiveProgress:
         self.every = every
         self.clock = clock
         self._line = ""
-        self._last = float("-inf")
+        self._last = clock() if not self.tty else float("-inf")  # first plain line after `every`
         self._lock = threading.RLock()
         self._saved: TextIO | None = None
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -208,6 +209,8 @@ class RunStream:
     def _collect(self, timeout: float) -> None:
         done: list[tuple[str, int, list[Post | Rejected] | BaseException]] = self._inline
         self._inline = []
+        if not self._futures and not done:
+            time.sleep(timeout)  # nothing in flight: wait for the crawler to archive more
         if self._futures:
             finished, _ = wait(list(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
             for future in finished:

@@ -10,9 +10,11 @@ import duckdb
 import pytest
 from wh_builders import at, post_row, run_record
 
+import warehouse.snapshot as snapshot
 from warehouse.db import OFFLINE_CONFIG
 from warehouse.load import load_run
 from warehouse.migrate import migrations
+from warehouse.search import index_is_current
 from warehouse.snapshot import reader, working_path, writer
 
 
@@ -102,5 +104,54 @@ def test_parallel_loads_wait_their_turn(warehouse: Path) -> None:
     try:
         assert _count(con) == len(runs)
         assert con.execute("SELECT count(*) FROM crawl_runs").fetchone() == (len(runs),)
+    finally:
+        con.close()
+
+
+def test_publish_once_publishes_a_whole_run_once_at_its_end(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(warehouse, "r1", "a")
+    published: list[Path] = []
+    real = snapshot._publish
+    monkeypatch.setattr(snapshot, "_publish", lambda w, p: (published.append(p), real(w, p)))
+    with snapshot.publish_once(warehouse):
+        _load(warehouse, "r2", "b")
+        _load(warehouse, "r3", "c")
+        with snapshot.current(warehouse) as newest:  # the run's own reads see its loads
+            assert _count(newest) == 3
+        analyst = reader(warehouse)
+        try:
+            assert _count(analyst) == 1  # analysts keep the last published snapshot
+        finally:
+            analyst.close()
+        assert published == []
+    assert published == [warehouse]
+    after = reader(warehouse)
+    try:
+        assert _count(after) == 3
+        assert index_is_current(after)  # published with its search index
+    finally:
+        after.close()
+
+
+def test_publish_once_without_loads_publishes_nothing(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(warehouse, "r1", "a")
+    published: list[Path] = []
+    monkeypatch.setattr(snapshot, "_publish", lambda w, p: published.append(p))
+    with snapshot.publish_once(warehouse), snapshot.current(warehouse) as con:
+        assert _count(con) == 1
+    assert published == []
+
+
+def test_publish_once_still_publishes_what_loaded_before_an_error(warehouse: Path) -> None:
+    with pytest.raises(RuntimeError), snapshot.publish_once(warehouse):
+        _load(warehouse, "r1", "a")
+        raise RuntimeError("the run broke after one load")
+    con = reader(warehouse)
+    try:
+        assert _count(con) == 1
     finally:
         con.close()
