@@ -16,6 +16,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from mpnews.config import Source
+from spiders.run import CrawlPlan, PlannedSource
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 _SPECIAL = {
@@ -250,3 +251,43 @@ def test_bad_source_json_exits_non_zero(tmp_path: Path):
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert "bad --source-json" in done.stderr
+
+
+def test_a_plan_crawls_many_sources_in_one_process_each_into_its_own_archive(
+    fixture_site: FixtureSite, tmp_path: Path
+):
+    origin = fixture_site.origin
+    sources = [
+        Source(name=f"mp-{i}", kind="mp_site", mp="An MP", start_urls=(f"{origin}/news",))
+        for i in range(2)
+    ]
+    broken = Source(name="broken", kind="mp_site", mp="An MP", start_urls=(f"{origin}/news",))
+    (tmp_path / "not-a-state-file").mkdir()
+    planned = [PlannedSource(s.to_json(), str(tmp_path / f"{s.name}.json")) for s in sources]
+    planned.append(
+        PlannedSource(
+            broken.to_json(),
+            str(tmp_path / "broken.json"),
+            state_file=str(tmp_path / "not-a-state-file"),  # this crawler cannot start
+        )
+    )
+    plan = CrawlPlan(
+        run_id="run-1",
+        archive_dir=str(tmp_path / "archive"),
+        sources=tuple(planned),
+        settings=dict(item.split("=") for item in _FAST),
+    )
+    (tmp_path / "plan.json").write_text(plan.to_json(), encoding="utf-8")
+    cmd = [sys.executable, "-W", "error::DeprecationWarning", "-m", "spiders.run"]
+    cmd += ["--plan", str(tmp_path / "plan.json"), "--log-file", str(tmp_path / "crawl.log")]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    for source in sources:
+        stats = json.loads((tmp_path / f"{source.name}.json").read_text())
+        records = read_warc(tmp_path / "archive" / source.name / "run-1.warc.gz")
+        assert stats["pages_fetched"] == len(records) == 14
+        assert stats["finish_reason"] == "finished"
+        assert {r["source"] for r in records} == {source.name}
+    failed = json.loads((tmp_path / "broken.json").read_text())
+    assert failed["finish_reason"].startswith("crawler failed: IsADirectoryError")
+    assert failed["pages_fetched"] == 0
