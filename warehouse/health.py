@@ -1,7 +1,8 @@
 """Crawl health in the warehouse: a source's recent history, check states, alerts, status.
 
-Reads go through the published read-only snapshot; writes go through the loader's working
-file (``snapshot.writer``) in one short transaction, like every load. Tables: ``health_state``
+Reads see the newest data (``snapshot.current``: the published snapshot, or mid-run the
+loader's working file, since a crawl publishes only when it ends); writes go through the
+working file (``snapshot.writer``) in one short transaction, like every load. Tables: ``health_state``
 (one row per source and check) and ``alerts`` (every alert sent), see ``m009_alerts.sql``.
 """
 
