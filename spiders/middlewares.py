@@ -1,10 +1,13 @@
-"""Downloader middlewares: source-scoped offsite filter, retry backoff, download-error reporting."""
+"""Downloader middlewares: source-scoped offsite filter, retry backoff, download-error reporting,
+and one pace per host shared by every source crawled in the process."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
@@ -16,6 +19,7 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    NotConfigured,
 )
 from scrapy.http import Response
 from scrapy.utils.asyncio import is_asyncio_available
@@ -34,6 +38,7 @@ __all__ = [
     "DOWNLOAD_ERROR",
     "BackoffRetryMiddleware",
     "DownloadErrorMiddleware",
+    "SharedHostGateMiddleware",
     "SourceOffsiteMiddleware",
     "SourceRedirectMiddleware",
     "error_reason",
@@ -145,6 +150,43 @@ class DownloadErrorMiddleware:
         logger.info("Download failed for good: %s (%s)", request.url, reason)
         self.crawler.signals.send_catch_log(signal=DOWNLOAD_ERROR, request=request, reason=reason)
         return None
+
+
+class SharedHostGateMiddleware:
+    """Keeps ``DOWNLOAD_DELAY`` between requests to a host several sources share.
+
+    Each source has its own crawler, so its own download slot per host: two sources on one
+    host (two sections of a news site) would be polite alone and twice as fast together.
+    Requests to the hosts in ``MPNEWS_SHARED_HOSTS`` (set by ``spiders.run`` for a plan) wait
+    until ``DOWNLOAD_DELAY`` after the last request any crawler of this process sent there.
+    """
+
+    _next_free: ClassVar[dict[str, float]] = {}  # host -> when it may be asked again
+
+    def __init__(self, hosts: frozenset[str], delay: float) -> None:
+        self.hosts = hosts
+        self.delay = delay
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        hosts = frozenset(h.lower() for h in crawler.settings.getlist("MPNEWS_SHARED_HOSTS"))
+        delay = crawler.settings.getfloat("DOWNLOAD_DELAY")
+        if not hosts or delay <= 0:
+            raise NotConfigured("no host shared between sources, or no delay")
+        return cls(hosts, delay)
+
+    def reserve(self, host: str, now: float) -> float:
+        """Book the next turn at ``host``; seconds to wait for it."""
+        turn = max(now, self._next_free.get(host, now))
+        self._next_free[host] = turn + self.delay
+        return turn - now
+
+    async def process_request(self, request: Request) -> None:
+        host = (urlsplit(request.url).hostname or "").lower()
+        if host in self.hosts:
+            wait = self.reserve(host, time.monotonic())
+            if wait > 0:
+                await _sleep(wait)
 
 
 async def _sleep(seconds: float) -> None:

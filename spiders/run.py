@@ -31,10 +31,12 @@ import argparse
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
@@ -54,6 +56,7 @@ __all__ = [
     "crawl",
     "crawl_plan",
     "main",
+    "shared_hosts",
 ]
 
 SPIDERS: dict[str, type[SourceSpider]] = {"mp_site": MpSiteSpider, "news_site": NewsSiteSpider}
@@ -150,14 +153,25 @@ def crawl_plan(plan: CrawlPlan, *, log_file: str | Path | None = None) -> None:
         settings.set("LOG_FILE_APPEND", True, priority="cmdline")
     if plan.timeout:
         settings.set("CLOSESPIDER_TIMEOUT", plan.timeout, priority="cmdline")
+    sources = [source_from_json(p.source_json) for p in plan.sources]
+    settings.set("MPNEWS_SHARED_HOSTS", sorted(shared_hosts(sources)), priority="cmdline")
     process = CrawlerProcess(settings)
-    for planned in plan.sources:
-        source = source_from_json(planned.source_json)
+    for planned, source in zip(plan.sources, sources, strict=True):
         crawler = process.create_crawler(SPIDERS[source.kind])
         _per_source(crawler, planned)
         done = process.crawl(crawler, source=source, max_pages=planned.max_pages)
         done.addErrback(_crawler_failed, plan, planned, source)
     process.start()
+
+
+def shared_hosts(sources: Sequence[Source]) -> set[str]:
+    """Hosts more than one of ``sources`` may fetch from (they must share one pace)."""
+    counts = Counter(
+        host
+        for source in sources
+        for host in {(urlsplit(f"//{d}").hostname or "").lower() for d in source.domains}
+    )
+    return {host for host, n in counts.items() if n > 1 and host}
 
 
 def _per_source(crawler: Crawler, planned: PlannedSource) -> None:

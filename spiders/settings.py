@@ -50,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "spiders.middlewares.SourceOffsiteMiddleware": 50,
     "spiders.middlewares.DownloadErrorMiddleware": 60,
+    # Hosts several sources of one crawl process share keep one pace (spiders.run sets them).
+    "spiders.middlewares.SharedHostGateMiddleware": 70,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "spiders.middlewares.SourceRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -65,6 +67,7 @@ EXTENSIONS = {
 MPNEWS_ARCHIVE_DIR = None  # archiving is off unless a directory is given
 MPNEWS_RUN_ID = None  # defaults to the UTC start time
 MPNEWS_STATS_OUT = None
+MPNEWS_SHARED_HOSTS: list[str] = []
 
 # Incremental crawling (incremental.py): the state file the flow writes from the warehouse;
 # MPNEWS_RECHECK_ALL re-checks every known post now, whatever its source's recheck_days.
