@@ -46,6 +46,7 @@ from warehouse.snapshot import publish_once
 __all__ = ["CrawlOutcome", "SourceResult", "crawl_flow", "new_run_id"]
 
 _FINISH_CONCURRENCY = 4
+_WAITING_LOADS = 2 * _FINISH_CONCURRENCY
 _DEADLINE_GRACE_SECONDS = 120  # past every source's own limit, the crawl process is killed
 _TIMED_OUT = "closespider_timeout"
 
@@ -201,11 +202,25 @@ def _crawl_all(
             for done in stream.step(0.2):
                 outcome = outcomes.pop(done.source.name)
                 futures.append(_submit(done.source, outcome, done, run_id, settings, stored))
+                _wait_for_room(futures)  # extracted sources waiting to load stay few
             live.update(_progress(len(sources), stream, stored, time.monotonic() - clock))
         results = [f.result() for f in futures]
         stored.sources, stored.posts = len(results), sum(r.posts_found for r in results)
         live.update(_progress(len(sources), stream, stored, time.monotonic() - clock), force=True)
     return results
+
+
+def _wait_for_room(futures: list[PrefectFuture[SourceResult]]) -> None:
+    """Block while more than ``_WAITING_LOADS`` finished sources wait for their load."""
+    waiting = [f for f in futures if not _done(f)]
+    for future in waiting[: max(0, len(waiting) - _WAITING_LOADS)]:
+        future.wait()
+
+
+def _done(future: PrefectFuture[SourceResult]) -> bool:
+    """Done, asked of the thread's own future (a Prefect ``state`` would ask the API)."""
+    wrapped = getattr(future, "wrapped_future", None)
+    return bool(wrapped.done()) if wrapped is not None else future.state.is_final()
 
 
 class _Stored:

@@ -25,6 +25,7 @@ from pipeline.ingest import RunExtract, extract_run
 from spiders.archive import ArchivedRun, archived_runs, select_runs
 from warehouse.crawlstate import read_run
 from warehouse.load import LoadResult, RunRecord, load_run
+from warehouse.snapshot import publish_once
 
 __all__ = ["ReprocessResult", "reprocess_flow"]
 
@@ -79,17 +80,18 @@ def reprocess_flow(
     start = date.fromisoformat(since) if since else None
     report(f"reprocess {archive} -> {settings.warehouse}")
     results: list[ReprocessResult] = []
-    for source in sources:
-        for run in select_runs(archived_runs(archive / source.name), start):
-            if not _usable(source, run, settings):
-                continue
-            result = reprocess_run(source, run, settings)
-            report(
-                f"  ok        {source.name} {run.run_id}: {result.pages} pages, "
-                f"{result.posts_found} posts ({result.posts_new} new, "
-                f"{result.posts_updated} changed), {result.rejections} rejected"
-            )
-            results.append(result)
+    with publish_once(settings.warehouse):  # analysts see the re-processed warehouse at once
+        for source in sources:
+            for run in select_runs(archived_runs(archive / source.name), start):
+                if not _usable(source, run, settings):
+                    continue
+                result = reprocess_run(source, run, settings)
+                report(
+                    f"  ok        {source.name} {run.run_id}: {result.pages} pages, "
+                    f"{result.posts_found} posts ({result.posts_new} new, "
+                    f"{result.posts_updated} changed), {result.rejections} rejected"
+                )
+                results.append(result)
     return [asdict(r) for r in results]
 
 

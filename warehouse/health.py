@@ -2,8 +2,9 @@
 
 Reads see the newest data (``snapshot.current``: the published snapshot, or mid-run the
 loader's working file, since a crawl publishes only when it ends); writes go through the
-working file (``snapshot.writer``) in one short transaction, like every load. Tables: ``health_state``
-(one row per source and check) and ``alerts`` (every alert sent), see ``m009_alerts.sql``.
+working file (``snapshot.writer``) in one short transaction, like every load. Tables:
+``health_state`` (one row per source and check) and ``alerts`` (every alert sent), see
+``m009_alerts.sql``.
 """
 
 from __future__ import annotations
