@@ -291,3 +291,37 @@ def test_a_plan_crawls_many_sources_in_one_process_each_into_its_own_archive(
     failed = json.loads((tmp_path / "broken.json").read_text())
     assert failed["finish_reason"].startswith("crawler failed: IsADirectoryError")
     assert failed["pages_fetched"] == 0
+
+
+def test_a_source_past_its_time_limit_ends_alone(fixture_site: FixtureSite, tmp_path: Path):
+    with socket.socket() as tarpit:  # accepts connections (backlog), never answers
+        tarpit.bind(("127.0.0.1", 0))
+        tarpit.listen(8)
+        slow = Source(
+            name="slow",
+            kind="mp_site",
+            mp="An MP",
+            start_urls=(f"http://127.0.0.1:{tarpit.getsockname()[1]}/news",),
+        )
+        quick = Source(
+            name="quick", kind="mp_site", mp="An MP", start_urls=(f"{fixture_site.origin}/news",)
+        )
+        plan = CrawlPlan(
+            run_id="run-1",
+            archive_dir=str(tmp_path / "archive"),
+            sources=tuple(
+                PlannedSource(s.to_json(), str(tmp_path / f"{s.name}.json")) for s in (slow, quick)
+            ),
+            timeout=5,
+            settings=dict(item.split("=") for item in _FAST),
+        )
+        (tmp_path / "plan.json").write_text(plan.to_json(), encoding="utf-8")
+        cmd = [sys.executable, "-m", "spiders.run", "--plan", str(tmp_path / "plan.json")]
+        cmd += ["--log-file", str(tmp_path / "crawl.log")]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "slow.json").read_text())["finish_reason"] == (
+        "closespider_timeout"
+    )
+    quick_stats = json.loads((tmp_path / "quick.json").read_text())
+    assert quick_stats["finish_reason"] == "finished" and quick_stats["pages_fetched"] == 14
