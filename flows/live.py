@@ -55,12 +55,12 @@ def format_progress(progress: RunProgress) -> str:
     """``sources 3/40 · pages 1,204 fetched, 1,180 extracted · posts 310 stored · 21.5 pages/s ·
     ~2m05s left``."""
     left = progress.seconds_left()
+    tail = ", done" if left == 0 else (f", ~{_duration(left)} left" if left is not None else "")
     return (
         f"sources {progress.sources_done}/{progress.sources_total} · "
         f"pages {progress.pages_fetched:,} fetched, {progress.pages_extracted:,} extracted · "
         f"posts {progress.posts_stored:,} stored · {progress.rate():.1f} pages/s · "
-        f"{_duration(progress.elapsed)} elapsed"
-        + (f", ~{_duration(left)} left" if left is not None else "")
+        f"{_duration(progress.elapsed)} elapsed{tail}"
     )
 
 
