@@ -15,8 +15,8 @@ from pathlib import Path
 from mpnews.config import Source
 from pipeline.archive import iter_pages
 from pipeline.categorise import categorise
-from pipeline.dedupe import collapse, content_hash, post_id
 from pipeline.mps import find_mps, primary_mp
+from pipeline.post_identity import collapse, content_hash, post_id
 from pipeline.process import process_pages
 from pipeline.records import PageSeen, Post, RawPage, Rejected
 

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pipeline_pages import FETCHED, make_raw_page
 
-from pipeline.dedupe import (
+from pipeline.extract import extract_page
+from pipeline.post_identity import (
     canonical_url,
     collapse,
     content_hash,
@@ -19,7 +20,6 @@ from pipeline.dedupe import (
     post_id,
     url_key,
 )
-from pipeline.extract import extract_page
 from pipeline.records import Post
 
 BASE = "https://www.example.org/news/a-post"
