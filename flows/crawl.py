@@ -26,13 +26,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import alerts
+from flows import source_health
 from flows.live import LiveProgress, RunProgress
-from flows.progress import report
+from flows.progress import print_progress
 from mpnews.config import Source, load_sources, select_sources
 from mpnews.schedules import domain_tags, retry_transient
 from mpnews.settings import Settings
-from pipeline.health import CrawlStats, judge_crawl
+from pipeline.crawl_stats import CrawlStats
+from pipeline.crawl_verdict import judge_crawl
 from pipeline.ingest import RunExtract
 from pipeline.stream import RunStream, SourceExtract
 from spiders.archive import warc_path
@@ -113,7 +114,7 @@ def finish_source(
     except Exception as exc:  # noqa: BLE001 - one source's failure never stops the others
         return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
     result = _succeeded(source, outcome, extracted.extracted, loaded)
-    alerts.check_source(
+    source_health.check_source(
         settings,
         source=source,
         run_id=run_id,
@@ -143,10 +144,10 @@ def record_failure(run: RunRecord, settings: Settings) -> None:
 @flow(
     name="mpnews-crawl",
     task_runner=ThreadPoolTaskRunner(max_workers=_FINISH_CONCURRENCY),  # type: ignore[arg-type]
-    on_failure=[alerts.alert_flow_failure],  # the pipeline itself broke: tell someone
-    on_crashed=[alerts.alert_flow_failure],
+    on_failure=[source_health.alert_flow_failure],  # the pipeline itself broke: tell someone
+    on_crashed=[source_health.alert_flow_failure],
 )
-@retry_transient(report=report)  # a lock or a dropped connection: run again later, with backoff
+@retry_transient(report=print_progress)  # a lock or a dropped connection: retried with backoff
 def crawl_flow(
     sources_file: str,
     warehouse: str | None = None,
@@ -163,7 +164,7 @@ def crawl_flow(
     )
     sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
     run_id = run_id or new_run_id()
-    report(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
+    print_progress(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
     with publish_once(settings.warehouse):  # analysts see the whole run at once, at its end
         results = _crawl_all(sources, run_id, settings, recheck_all)
     order = {s.name: i for i, s in enumerate(sources)}
@@ -182,7 +183,7 @@ def _crawl_all(
     outcomes: dict[str, CrawlOutcome] = {}
     stored = _Stored()
     for source in sources:
-        report(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
+        print_progress(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
     with (
         LiveProgress(every=settings.progress_every) as live,
         RunStream(folder / "spill", workers=settings.workers or None) as stream,
@@ -307,7 +308,7 @@ def _succeeded(
         source.name, "succeeded", pages, len(extracted.posts),
         loaded.posts_new, len(extracted.rejections), None,
     )  # fmt: skip
-    report(
+    print_progress(
         f"  ok        {source.name}: {result.pages_fetched} pages, {result.posts_found} posts "
         f"({result.posts_new} new), {result.rejections} rejected"
     )
@@ -319,8 +320,10 @@ def _fail(
 ) -> SourceResult:
     pages = outcome.stats.pages_fetched if outcome.stats else 0
     record_failure(_run_record(source, outcome, run_id, "failed", reason, None), settings)
-    report(f"  FAILED    {source.name}: {reason}")
-    alerts.check_source(settings, source=source, run_id=run_id, stats=outcome.stats, failure=reason)
+    print_progress(f"  FAILED    {source.name}: {reason}")
+    source_health.check_source(
+        settings, source=source, run_id=run_id, stats=outcome.stats, failure=reason
+    )
     return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
 
 

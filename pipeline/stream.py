@@ -1,7 +1,7 @@
 """Extract while crawling: pages of many sources, as the crawler archives them, on every core.
 
 One :class:`RunStream` serves a whole run. Each source's WARC is followed with an
-:class:`~pipeline.archive.ArchiveTail`; pages go to one pool of worker processes in chunks of
+:class:`~pipeline.warc_tail.ArchiveTail`; pages go to one pool of worker processes in chunks of
 one source each, and only a bounded number of chunks is ever in flight, so pages wait on
 disk (in the archive, where they are anyway), never in memory, however fast the crawl. Results
 are spilled to a small file per source as they come back; when a source's crawl has ended and
@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from mpnews.config import Source
-from pipeline.archive import ArchiveTail
-from pipeline.dedupe import collapse
 from pipeline.ingest import RunExtract, finalise_post, page_seen
+from pipeline.post_identity import collapse
 from pipeline.process import CHUNK_SIZE, CHUNKS_IN_FLIGHT_PER_WORKER, extract_many
 from pipeline.records import PageSeen, Post, RawPage, Rejected
+from pipeline.warc_tail import ArchiveTail
 
 __all__ = ["RunStream", "SourceExtract", "StreamCounts"]
 

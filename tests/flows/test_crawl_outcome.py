@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flows.crawl import CrawlOutcome
 from mpnews.config import Source
-from pipeline.health import CrawlStats
+from pipeline.crawl_stats import CrawlStats
 
 SOURCE = Source(name="jo", kind="mp_site", mp="Jo Bloggs", start_urls=("http://jo.example/",))
 NOW = datetime(2024, 5, 1, tzinfo=UTC)

@@ -11,10 +11,11 @@ from pipeline_pages import make_raw_page
 
 import pipeline.stream
 from mpnews.config import Source
-from pipeline.archive import ArchiveTail, write_pages
 from pipeline.ingest import extract_run
 from pipeline.records import RawPage
 from pipeline.stream import RunStream, SourceExtract
+from pipeline.warc import write_pages
+from pipeline.warc_tail import ArchiveTail
 from spiders.incremental import index_path
 
 WORDS = ("council", "housing", "budget", "school", "hospital", "rail", "funding", "library")
