@@ -221,9 +221,8 @@ def _spans(matcher: _Matcher, text: str) -> list[_Span]:
     found: list[_Span] = []
     i = 0
     while i < len(words):
-        span = (
-            _phrase_at(matcher, text, words, bases, keys, i) if keys[i] in matcher.firsts else None
-        )
+        first = keys[i] in matcher.firsts or words[i][2] in matcher.firsts
+        span = _phrase_at(matcher, text, words, bases, keys, i) if first else None
         if span is None:
             i += 1
             continue
@@ -241,10 +240,13 @@ def _phrase_at(
     i: int,
 ) -> tuple[_Span, int] | None:
     for j in range(min(len(words), i + matcher.longest), i, -1):
-        key = tuple(keys[i:j])
-        if any(bases[k] != words[k][2] for k in range(i, j - 1)):
-            continue  # a possessive only on the last word
-        kinds = [k for k, table in _KINDS if key in getattr(matcher, table)]
+        inner = _key([w for _, _, w in words[i : j - 1]])
+        kinds: list[str] = []
+        for last in dict.fromkeys((_key([words[j - 1][2]]), (keys[j - 1],))):
+            key = (*inner, *last)  # "Queen's Park" as written, "Tooting's" as "Tooting"
+            kinds = [k for k, table in _KINDS if key in getattr(matcher, table)]
+            if kinds:
+                break
         if not kinds:
             continue
         before = _before(words, i)
