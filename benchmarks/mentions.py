@@ -81,7 +81,9 @@ def generate(registry: MpRegistry, n: int = 400, seed: int = 9) -> list[Case]:
         lambda r: _seat_and_name(r.choice(seats)),
         lambda r: _shared_surname(r.choice(shared)),
         lambda r: _alias(r.choice([m for m in sitting if m.aliases])),
-        lambda r: _distractor(r, "councillor", "Councillor {f} {s} opened the library.", sitting, names),
+        lambda r: _distractor(
+            r, "councillor", "Councillor {f} {s} opened the library.", sitting, names
+        ),
         lambda r: _distractor(r, "peer", "Lord {s} spoke in the Lords yesterday.", sitting, names),
         lambda r: _distractor(r, "baroness", "Baroness {s} tabled an amendment.", sitting, names),
         lambda r: _distractor(r, "bare surname", "Later {s} said it would fail.", sitting, names),
@@ -95,7 +97,9 @@ def generate(registry: MpRegistry, n: int = 400, seed: int = 9) -> list[Case]:
     return cases
 
 
-def score(registry: MpRegistry, cases: list[Case]) -> tuple[Score, list[tuple[Case, dict[str, int]]]]:
+def score(
+    registry: MpRegistry, cases: list[Case]
+) -> tuple[Score, list[tuple[Case, dict[str, int]]]]:
     tp = fp = fn = 0
     wrong: list[tuple[Case, dict[str, int]]] = []
     started = time.perf_counter()
@@ -124,7 +128,9 @@ def _ampersand(mp: Mp) -> Case:
 
 
 def _then_surname(mp: Mp, by_surname: dict[str, list[Mp]]) -> Case:
-    return _one("name then surname", f"{mp.name} spoke first. Later, {mp.last_name} said no.", mp, 2)
+    return _one(
+        "name then surname", f"{mp.name} spoke first. Later, {mp.last_name} said no.", mp, 2
+    )
 
 
 def _seat_and_name(mp: Mp) -> Case:

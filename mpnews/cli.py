@@ -22,6 +22,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 COMMANDS = (
     "crawl", "demo", "extract", "reprocess", "serve", "status", "search", "export", "report",
+    "registry",
 )  # fmt: skip
 EXIT_USAGE = 2
 
