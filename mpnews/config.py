@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 KINDS = ("mp_site", "news_site")
-FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "news")
+FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "squarespace", "news")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _KNOWN_KEYS = frozenset(
     {
