@@ -19,7 +19,9 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+import mpnews.samples
 from pipeline.mps import Mp, MpRegistry, find_mps, load_registry
 
 FIRST_NAMES = ("Bob", "Trevor", "Gwen", "Norma", "Clive", "Doreen", "Malcolm", "Sylvia")
@@ -157,6 +159,17 @@ def _distractor(
     return Case(template, text.format(f=first, s=mp.last_name), {})
 
 
+def _page_ms(registry: MpRegistry, rounds: int = 30) -> float:
+    """Milliseconds per bundled seed page (a news article, an MP blog page, a hustings post)."""
+    seeds = Path(mpnews.samples.__file__).parent / "content" / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            find_mps("", text, registry)
+    return (time.perf_counter() - started) * 1000 / (rounds * len(texts))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=int, default=400)
@@ -173,6 +186,7 @@ def main() -> None:
         f"(tp {result.tp}, fp {result.fp}, fn {result.fn}); "
         f"{result.cases / result.seconds:,.0f} sentences/s"
     )
+    print(f"  a 13,550-character page (the bundled seeds): {_page_ms(registry):.1f} ms")
     for template, n in per_template.most_common():
         print(f"  wrong: {template}: {n}")
     if args.show:

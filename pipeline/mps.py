@@ -38,7 +38,6 @@ def _words(text: str) -> frozenset[str]:
 
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|&")
-_POSSESSIVE = re.compile(r"['’]s$")
 _CONNECTORS = {"and": "and", "&": "and", "the": "the", "of": "of", "upon": "upon", "on": "on"}
 _CONNECTORS |= {"in": "in", "with": "with", "under": "under", "by": "by", "le": "le"}
 _HONORIFICS = _words("Mr Mrs Ms Miss Mx Dr Sir Dame Prof Professor Rt Hon")
@@ -86,8 +85,7 @@ class _Matcher:
     names: dict[tuple[str, ...], tuple[int, ...]]
     surnames: dict[tuple[str, ...], tuple[int, ...]]
     seats: dict[tuple[str, ...], tuple[int, ...]]
-    firsts: frozenset[str]
-    longest: int
+    firsts: dict[str, tuple[int, ...]]  # first word -> phrase lengths, longest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +214,16 @@ def _seat_mp(reg: MpRegistry, key: tuple[str, ...], named: set[int]) -> int | No
 def _spans(matcher: _Matcher, text: str) -> list[_Span]:
     """Candidate references, left to right, longest phrase first, never overlapping."""
     words = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    bases = [_POSSESSIVE.sub("", w) for _, _, w in words]
-    keys = [_CONNECTORS.get(b.lower(), b) if b.lower() in _CONNECTORS else b for b in bases]
     found: list[_Span] = []
     i = 0
     while i < len(words):
-        first = keys[i] in matcher.firsts or words[i][2] in matcher.firsts
-        span = _phrase_at(matcher, text, words, bases, keys, i) if first else None
+        word = words[i][2]
+        lengths = (
+            matcher.firsts.get(_norm(word)) or matcher.firsts.get(_norm(_base(word)))
+            if word[0].isupper() or word in matcher.firsts
+            else None
+        )
+        span = _phrase_at(matcher, text, words, i, lengths) if lengths else None
         if span is None:
             i += 1
             continue
@@ -235,15 +236,18 @@ def _phrase_at(
     matcher: _Matcher,
     text: str,
     words: list[tuple[int, int, str]],
-    bases: list[str],
-    keys: list[str],
     i: int,
+    lengths: tuple[int, ...],
 ) -> tuple[_Span, int] | None:
-    for j in range(min(len(words), i + matcher.longest), i, -1):
-        inner = _key([w for _, _, w in words[i : j - 1]])
+    for n in lengths:
+        j = i + n
+        if j > len(words):
+            continue
+        inner = tuple(_norm(w) for _, _, w in words[i : j - 1])
+        last_word = words[j - 1][2]
         kinds: list[str] = []
-        for last in dict.fromkeys((_key([words[j - 1][2]]), (keys[j - 1],))):
-            key = (*inner, *last)  # "Queen's Park" as written, "Tooting's" as "Tooting"
+        for last in dict.fromkeys((_norm(last_word), _norm(_base(last_word)))):
+            key = (*inner, last)  # "Queen's Park" as written, "Tooting's" as "Tooting"
             kinds = [k for k, table in _KINDS if key in getattr(matcher, table)]
             if kinds:
                 break
@@ -255,7 +259,7 @@ def _phrase_at(
         start, end = words[i][0], words[j - 1][1]
         if "name" in kinds:
             return _Span(_title_start(words, i, start), end, "name", key), j
-        if "seat" in kinds and (seat := _seat_ref(text, words, bases, key, i, j)):
+        if "seat" in kinds and (seat := _seat_ref(text, words, key, i, j)):
             return seat, j
         if "surname" in kinds:
             titled = bool(before) and before[-1] in _HONORIFICS
@@ -272,7 +276,6 @@ _KINDS = (("name", "names"), ("seat", "seats"), ("surname", "surnames"))
 def _seat_ref(
     text: str,
     words: list[tuple[int, int, str]],
-    bases: list[str],
     key: tuple[str, ...],
     i: int,
     j: int,
@@ -285,7 +288,7 @@ def _seat_ref(
     for gap in (0, 1):
         k = j + gap
         if k < len(words) and words[k][2] == "MP" and _adjacent(text, words, j - 1, k, gap):
-            if gap and (words[j][2].lower() in _SKIP_WORDS or bases[j] != words[j][2]):
+            if gap and (words[j][2].lower() in _SKIP_WORDS or _base(words[j][2]) != words[j][2]):
                 continue
             return _Span(words[i][0], words[k][1], "seat", key)
     return None
@@ -315,7 +318,7 @@ def _capitalised_neighbour(text: str, words: list[tuple[int, int, str]], i: int)
 
 
 def _key(words: Sequence[str]) -> tuple[str, ...]:
-    return tuple(_CONNECTORS.get(w.lower(), w) if w.lower() in _CONNECTORS else w for w in words)
+    return tuple(_norm(w) for w in words)
 
 
 def _build(mps: Sequence[Mp]) -> _Matcher:
@@ -334,9 +337,25 @@ def _build(mps: Sequence[Mp]) -> _Matcher:
         names={k: tuple(v) for k, v in names.items()},
         surnames={k: tuple(v) for k, v in surnames.items()},
         seats={k: tuple(v) for k, v in seats.items()},
-        firsts=frozenset(k[0] for k in keys),
-        longest=max((len(k) for k in keys), default=1),
+        firsts=_first_words(keys),
     )
+
+
+def _first_words(keys: Sequence[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for key in keys:
+        lengths.setdefault(key[0], set()).add(len(key))
+        lengths.setdefault(_base(key[0]), set()).add(len(key))
+    return {word: tuple(sorted(n, reverse=True)) for word, n in lengths.items()}
+
+
+def _base(word: str) -> str:
+    """The word without a possessive ("Tooting's" -> "Tooting")."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _norm(word: str) -> str:
+    return _CONNECTORS.get(word.lower(), word)
 
 
 def _add(table: dict[tuple[str, ...], list[int]], key: tuple[str, ...], index: int) -> None:
