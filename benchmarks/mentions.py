@@ -65,6 +65,7 @@ def generate(registry: MpRegistry, n: int = 400, seed: int = 9) -> list[Case]:
     templates: list[Callable[[random.Random], Case | None]] = [
         lambda r: _one("name", f"{(m := r.choice(sitting)).name} said the plan was wrong.", m),
         lambda r: _titled(r.choice([m for m in sitting if m.honorifics])),
+        lambda r: _knight(r.choice([m for m in sitting if {"Sir", "Dame"} & set(m.honorifics)])),
         lambda r: _one("name MP", f"{(m := r.choice(sitting)).name} MP welcomed the news.", m),
         lambda r: _one("possessive", f"{(m := r.choice(sitting)).name}'s speech was praised.", m),
         lambda r: _one("MP for", f"The MP for {(m := r.choice(seats)).constituency} asked.", m),
@@ -122,6 +123,12 @@ def _one(template: str, text: str, mp: Mp, count: int = 1) -> Case:
 
 def _titled(mp: Mp) -> Case:
     return _one("honorific", f"{mp.honorifics[0]} {mp.name} visited the hospital.", mp)
+
+
+def _knight(mp: Mp) -> Case:
+    title = "Sir" if "Sir" in mp.honorifics else "Dame"
+    first = mp.name.split()[0]
+    return _one("Sir/Dame first name", f"{mp.name} spoke. Then {title} {first} sat down.", mp, 2)
 
 
 def _ampersand(mp: Mp) -> Case:

@@ -13,7 +13,8 @@ of the House. A phrase counts as
   "Member of Parliament for Bermondsey & Old Southwark"): its sitting MP, or a former MP for
   the seat the page names. "and"/"&" and the case of "and"/"the"/"of"/"upon" do not matter;
 * a surname, with a title ("Ms Allin-Khan") or bare ("Starmer said"), only when the page names
-  exactly one MP with that surname (by name or seat). A bare one is never a common word
+  exactly one MP with that surname (by name or seat); likewise "Sir"/"Dame" and a first name
+  ("Sir Keir") for a knighted MP the page names. A bare one is never a common word
   ("May", "West") nor right after another capitalised word ("Joe Starmer").
 
 A name right after "Lord", "Baroness", "Councillor", ... is never an MP. A seat reference right
@@ -84,6 +85,7 @@ class _Matcher:
 
     names: dict[tuple[str, ...], tuple[int, ...]]
     surnames: dict[tuple[str, ...], tuple[int, ...]]
+    knights: dict[tuple[str, ...], tuple[int, ...]]  # "Keir" of "Sir Keir"
     seats: dict[tuple[str, ...], tuple[int, ...]]
     firsts: dict[str, tuple[int, ...]]  # first word -> phrase lengths, longest first
 
@@ -187,7 +189,8 @@ def _resolve(reg: MpRegistry, span: _Span, named: set[int]) -> int | None:
         return _seat_mp(reg, span.key, named)
     if not (span.titled or span.bare_ok):
         return None
-    in_text = [i for i in reg._matcher.surnames.get(span.key, ()) if i in named]
+    table = reg._matcher.knights if span.kind == "knight" else reg._matcher.surnames
+    in_text = [i for i in table.get(span.key, ()) if i in named]
     return in_text[0] if len(in_text) == 1 else None
 
 
@@ -267,10 +270,13 @@ def _phrase_at(
                 text, words, i
             )
             return _Span(_title_start(words, i, start), end, "surname", key, titled, bare_ok), j
+        if "knight" in kinds and before and before[-1] in _KNIGHTED:
+            return _Span(words[i - 1][0], end, "knight", key, titled=True), j
     return None
 
 
-_KINDS = (("name", "names"), ("seat", "seats"), ("surname", "surnames"))
+_KINDS = (("name", "names"), ("seat", "seats"), ("surname", "surnames"), ("knight", "knights"))
+_KNIGHTED = frozenset(("Sir", "Dame"))
 
 
 def _seat_ref(
@@ -325,18 +331,22 @@ def _build(mps: Sequence[Mp]) -> _Matcher:
     names: dict[tuple[str, ...], list[int]] = {}
     surnames: dict[tuple[str, ...], list[int]] = {}
     seats: dict[tuple[str, ...], list[int]] = {}
+    knights: dict[tuple[str, ...], list[int]] = {}
     for index, mp in enumerate(mps):
+        if _KNIGHTED & set(mp.honorifics):
+            _add(knights, _key(_TOKEN.findall(mp.name)[:1]), index)
         for spelling in (mp.name, *mp.aliases):
             _add(names, _key(_TOKEN.findall(spelling)), index)
         _add(surnames, _key(_TOKEN.findall(mp.last_name)), index)
         for seat in (mp.constituency, *mp.former_constituencies):
             _add(seats, _key(_TOKEN.findall(seat)), index)
-    tables = (names, surnames, seats)
+    tables = (names, surnames, seats, knights)
     keys = [k for table in tables for k in table if k]
     return _Matcher(
         names={k: tuple(v) for k, v in names.items()},
         surnames={k: tuple(v) for k, v in surnames.items()},
         seats={k: tuple(v) for k, v in seats.items()},
+        knights={k: tuple(v) for k, v in knights.items()},
         firsts=_first_words(keys),
     )
 

@@ -62,6 +62,9 @@ def test_registry_is_the_whole_house() -> None:
         ("Member of Parliament for Tooting Dr Rosena Allin-Khan", {"Rosena Allin-Khan": 1}),
         ("Diane Abbott and Ms Abbott", {"Diane Abbott": 2}),
         ("She grew up in Tooting.", {}),
+        ("Sir Keir Starmer spoke. Later Sir Keir said no.", {"Keir Starmer": 2}),
+        ("Sir Keir said no.", {}),  # no knighted Keir named on the page
+        ("Dame Meg Hillier and Dame Meg", {"Meg Hillier": 2}),
     ],
 )
 def test_references(text: str, expected: dict[str, int]) -> None:
