@@ -120,23 +120,24 @@ def merge_facts(
     by_name = {
         n.casefold(): mp for mp in registry if mp.member_id is None for n in (mp.name, *mp.aliases)
     }
-    merged: dict[str, Mp] = {}
+    merged: dict[object, Mp] = {}  # by member_id; rows without one by name
     log: dict[str, list[str]] = {k: [] for k in ("new", "gone", "party", "web", "name")}
-    seen: set[int] = set()
+    used: set[int] = set()  # registry rows a fact has taken over
     for fact in facts:
         name, _ = plain_name(fact.name)
         old = by_id.get(fact.member_id) or by_name.get(name.casefold())
         new = _updated(old, fact)
         _note(old, new, log)
-        merged[new.name] = new
-        seen.add(fact.member_id)
+        merged[fact.member_id] = new
+        if old is not None:
+            used.add(id(old))
     for mp in registry:
-        if mp.member_id in seen or mp.name in merged:
+        if id(mp) in used or mp.member_id in merged:
             continue
         if complete and mp.sitting and mp.member_id is not None:
             mp = dataclasses.replace(mp, is_sitting=False)
             log["gone"].append(_who(mp))
-        merged.setdefault(mp.name, mp)
+        merged[mp.member_id if mp.member_id is not None else mp.name] = mp
     changes = RegistryChanges(*(tuple(log[k]) for k in ("new", "gone", "party", "web", "name")))
     return _ordered(merged.values()), changes
 
