@@ -25,9 +25,10 @@ from lxml.etree import ParserError, XPath
 from scrapy.http import Response, TextResponse
 
 from mpnews.config import Source
+from pipeline.urls import url_key
 from spiders.base import feed_alternates
 from spiders.families import Family, detect_family
-from spiders.urls import absolute_http_url, canonical_key
+from spiders.urls import absolute_http_url
 
 __all__ = [
     "NEWS_TEXT",
@@ -129,7 +130,7 @@ def robots_sitemaps(text: str, base_url: str) -> list[str]:
 
 def discover_site(pages: Iterable[ArchivedPage], source: Source) -> SiteDiscovery | None:
     """What a crawl of ``source`` found, from its archived pages (None: no start page answered)."""
-    starts = {canonical_key(u) for u in source.start_urls}
+    starts = {url_key(u) for u in source.start_urls}
     start: ArchivedPage | None = None
     feeds: list[str] = []
     sitemaps: list[str] = []
@@ -137,7 +138,7 @@ def discover_site(pages: Iterable[ArchivedPage], source: Source) -> SiteDiscover
     for page in pages:
         if page.status != 200:
             continue
-        if start is None and canonical_key(page.url) in starts and page.role == "listing":
+        if start is None and url_key(page.url) in starts and page.role == "listing":
             start = page
         if page.role == "feed" and _FEED_START.match(page.body[:2000]):
             feeds.append(page.url)
@@ -146,10 +147,10 @@ def discover_site(pages: Iterable[ArchivedPage], source: Source) -> SiteDiscover
         elif page.role == "robots":
             sitemaps += robots_sitemaps(page.body.decode("utf-8", "replace"), page.url)
         elif page.role == "listing":
-            listings.setdefault(canonical_key(page.url), page.url)
+            listings.setdefault(url_key(page.url), page.url)
     if start is None:
         return None
-    menu = [canonical_key(u) for u in news_links(_parse(start.body), start.final_url or start.url)]
+    menu = [url_key(u) for u in news_links(_parse(start.body), start.final_url or start.url)]
     return SiteDiscovery(
         source=source.name,
         start_url=start.url,
@@ -195,8 +196,8 @@ def _parse(body: bytes) -> lxml.html.HtmlElement:
 
 
 def _new(found: Iterable[str], declared: Iterable[str]) -> tuple[str, ...]:
-    known = {canonical_key(u) for u in declared}
-    return tuple(u for u in dict.fromkeys(found) if canonical_key(u) not in known)
+    known = {url_key(u) for u in declared}
+    return tuple(u for u in dict.fromkeys(found) if url_key(u) not in known)
 
 
 def _host(url: str) -> str:

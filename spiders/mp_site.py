@@ -7,10 +7,11 @@ from typing import ClassVar
 
 from scrapy.http import Request, Response, TextResponse
 
+from pipeline.urls import url_key
 from spiders.base import SourceSpider, anchors, feed_alternates
 from spiders.discovery import start_page_links
 from spiders.families import PAGER_TEXT, Family, detect_family, get_family, link_role
-from spiders.urls import absolute_http_url, canonical_key
+from spiders.urls import absolute_http_url
 from spiders.xmlfeeds import parse_sitemap
 
 __all__ = ["MpSiteSpider", "listing_links"]
@@ -74,8 +75,8 @@ class MpSiteSpider(SourceSpider):
         return self._is_start(response)
 
     def _is_start(self, response: Response) -> bool:
-        starts = {canonical_key(u) for u in self.source.start_urls[:1]}
-        return canonical_key(response.request.url if response.request else response.url) in starts
+        starts = {url_key(u) for u in self.source.start_urls[:1]}
+        return url_key(response.request.url if response.request else response.url) in starts
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Sitemap entries are followed only when the family's URL shapes classify them."""

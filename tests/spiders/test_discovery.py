@@ -12,8 +12,8 @@ from discovery_sites import NATIONBUILDER, SQUARESPACE, serve
 
 from mpnews.config import Source
 from mpnews.samples.server import serve_samples
-from pipeline.archive import iter_pages
 from pipeline.records import RawPage
+from pipeline.warc import iter_pages
 from spiders.discovery import SiteDiscovery, discover_site, same_discovery, with_discovery
 from warehouse.discovery import read_discovery, save_discovery
 
