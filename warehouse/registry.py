@@ -34,10 +34,14 @@ _SCHEMA = pa.schema(
     ]
 )
 _BACKFILL = """
-UPDATE post_mps SET member_id = (
-    SELECT min(r.member_id) FROM mps AS r
-    WHERE r.name = post_mps.mp OR list_contains(r.aliases, post_mps.mp))
-WHERE member_id IS NULL
+WITH spellings AS (
+    SELECT name AS spelling, member_id FROM mps WHERE member_id IS NOT NULL
+    UNION ALL
+    SELECT unnest(aliases) AS spelling, member_id FROM mps WHERE member_id IS NOT NULL
+), known AS (SELECT spelling, min(member_id) AS member_id FROM spellings GROUP BY spelling)
+UPDATE post_mps SET member_id = known.member_id
+FROM known
+WHERE post_mps.member_id IS NULL AND post_mps.mp = known.spelling
 """
 
 

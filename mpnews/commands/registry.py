@@ -57,6 +57,11 @@ def _sources(registry: Path, out: Path | None) -> int:
     return 0
 
 
+def _progress(done: int, total: int) -> None:
+    if done % 100 == 0 or done == total:
+        print(f"  contact data: {done}/{total} members", file=sys.stderr)
+
+
 def _refresh(registry: Path, api_url: str, *, dry_run: bool) -> int:
     from mpnews.house.api import MembersApi
     from mpnews.house.facts import merge_facts
@@ -65,7 +70,7 @@ def _refresh(registry: Path, api_url: str, *, dry_run: bool) -> int:
     old = read_members(registry)
     api = MembersApi(api_url)
     try:
-        current = api.current_members()
+        current = api.current_members(progress=_progress)
         ids = {f.member_id for f in current}
         gone = [
             mp.member_id for mp in old if mp.sitting and mp.member_id and mp.member_id not in ids
