@@ -38,7 +38,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     registry = args.registry or default_registry_path()
     if args.action == "sources":
         return _sources(registry, args.out)
-    return _refresh(registry, args.api or settings.members_api, dry_run=args.dry_run)
+    agent = f"mpnews (+{settings.contact_url})"
+    return _refresh(registry, args.api or settings.members_api, agent, dry_run=args.dry_run)
 
 
 def _sources(registry: Path, out: Path | None) -> int:
@@ -62,13 +63,13 @@ def _progress(done: int, total: int) -> None:
         print(f"  contact data: {done}/{total} members", file=sys.stderr)
 
 
-def _refresh(registry: Path, api_url: str, *, dry_run: bool) -> int:
+def _refresh(registry: Path, api_url: str, user_agent: str, *, dry_run: bool) -> int:
     from mpnews.house.api import MembersApi
     from mpnews.house.facts import merge_facts
     from mpnews.house.members import read_members, write_members
 
     old = read_members(registry)
-    api = MembersApi(api_url)
+    api = MembersApi(api_url, user_agent=user_agent)
     try:
         current = api.current_members(progress=_progress)
         ids = {f.member_id for f in current}
