@@ -4,9 +4,10 @@ Sentences are drawn from the packaged registry (every sitting MP is eligible) wi
 seed: full names, aliases, honorifics, possessives, "X MP", "X's MP", "the MP for X",
 "Member of Parliament for X", seats with "&" for "and", a surname after the full name, two
 MPs sharing a surname, and distractors that must link to nobody (a councillor, a peer or a
-bare surname without the full name, a seat named as a place). Each sentence has gold counts
-per MP; a prediction scores min(predicted, gold) true positives per MP, the rest as false
-positives or negatives, so merging two MPs or counting one twice is an error.
+bare surname without the full name, a seat named as a place, a seat beside a person who is
+not its MP). Each sentence has gold counts per MP; a prediction scores min(predicted, gold)
+true positives per MP, the rest as false positives or negatives, so merging two MPs or
+counting one twice is an error.
 
     .venv/bin/python benchmarks/mentions.py [--sentences 400] [--seed 9] [--show]
 """
@@ -91,6 +92,11 @@ def generate(registry: MpRegistry, n: int = 400, seed: int = 9) -> list[Case]:
         lambda r: _distractor(r, "baroness", "Baroness {s} tabled an amendment.", sitting, names),
         lambda r: _distractor(r, "bare surname", "Later {s} said it would fail.", sitting, names),
         lambda r: Case("place", f"She grew up in {r.choice(seats).constituency}.", {}),
+        lambda r: Case(
+            "seat beside another person",
+            f"Former {r.choice(seats).constituency} MP {r.choice(FIRST_NAMES)} Bloggs died.",
+            {},
+        ),
     ]
     cases: list[Case] = []
     while len(cases) < n:

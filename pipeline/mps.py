@@ -48,6 +48,9 @@ _NOT_MPS = _words(
     "Inspector Sergeant Officer Detective"
 )
 _SKIP_WORDS = _words("and or the a an as at by for in is of on to was with")
+_PERSON = r"(?!(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\b)(?P<person>[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)+)"
+_PERSON_AFTER = re.compile(rf"[ \t]*,?[ \t]*(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.?[ \t]+)?{_PERSON}")
+_PERSON_BEFORE = re.compile(rf"{_PERSON}[ \t]*,?[ \t]*(?:the[ \t]+)?$")
 _JOINER = re.compile(r"^[\s,(–—:-]*(?:the\s+)?$")
 # Capitalised words that are also surnames; a bare one is never read as a name.
 _COMMON_WORDS = _words(
@@ -134,11 +137,12 @@ def find_mps(title: str, body: str, registry: MpRegistry | None = None) -> tuple
     reg = registry or load_registry()
     spans = {"title": _spans(reg._matcher, title), "body": _spans(reg._matcher, body)}
     named = {i for found in spans.values() for s in found if (i := _named(reg, s)) is not None}
+    texts = {"title": title, "body": body}
     named |= {
         i
-        for found in spans.values()
+        for part, found in spans.items()
         for s in found
-        if s.kind == "seat" and (i := _seat_mp(reg, s.key, named)) is not None
+        if s.kind == "seat" and (i := _seat_index(reg, texts[part], s, named)) is not None
     }
     counts: dict[int, int] = {}
     in_title: set[int] = set()
@@ -168,7 +172,10 @@ def _mentions(reg: MpRegistry, text: str, spans: list[_Span], named: set[int]) -
     """Registry indexes in ``text`` order, one per mention, seat + name runs merged."""
     resolved: list[tuple[int, int, int]] = []
     for span in spans:
-        index = _resolve(reg, span, named)
+        if span.kind == "seat":
+            index = _seat_index(reg, text, span, named)
+        else:
+            index = _resolve(reg, span, named)
         if index is None:
             continue
         if (
@@ -192,6 +199,20 @@ def _resolve(reg: MpRegistry, span: _Span, named: set[int]) -> int | None:
     table = reg._matcher.knights if span.kind == "knight" else reg._matcher.surnames
     in_text = [i for i in table.get(span.key, ()) if i in named]
     return in_text[0] if len(in_text) == 1 else None
+
+
+def _seat_index(reg: MpRegistry, text: str, span: _Span, named: set[int]) -> int | None:
+    """The MP a seat reference means; None when a person named right beside it is not an MP
+    for the seat ("Hartlepool MP Mike Hill" in an old article is not today's MP)."""
+    index = _seat_mp(reg, span.key, named)
+    person = _PERSON_AFTER.match(text, span.end) or _PERSON_BEFORE.search(
+        text, max(0, span.start - 80), span.start
+    )
+    if index is None or person is None:
+        return index
+    mp = reg.by_spelling(person.group("person"))
+    pool = reg._matcher.seats.get(span.key, ())
+    return index if mp is not None and reg.mps.index(mp) in pool else None
 
 
 def _named(reg: MpRegistry, span: _Span) -> int | None:
@@ -264,14 +285,14 @@ def _phrase_at(
             return _Span(_title_start(words, i, start), end, "name", key), j
         if "seat" in kinds and (seat := _seat_ref(text, words, key, i, j)):
             return seat, j
+        if "knight" in kinds and before and before[-1] in _KNIGHTED:  # "Sir Andrew", not a surname
+            return _Span(words[i - 1][0], end, "knight", key, titled=True), j
         if "surname" in kinds:
             titled = bool(before) and before[-1] in _HONORIFICS
             bare_ok = (len(key) > 1 or key[0] not in _COMMON_WORDS) and not _capitalised_neighbour(
                 text, words, i
             )
             return _Span(_title_start(words, i, start), end, "surname", key, titled, bare_ok), j
-        if "knight" in kinds and before and before[-1] in _KNIGHTED:
-            return _Span(words[i - 1][0], end, "knight", key, titled=True), j
     return None
 
 
