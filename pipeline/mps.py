@@ -11,7 +11,8 @@ of the House. A phrase counts as
   "Keir Starmer MP", "Starmer's" only as below);
 * a seat with "MP" around it ("the Tooting MP", "MP for Tooting", "Putney's new MP",
   "Member of Parliament for Bermondsey & Old Southwark"): its sitting MP, or a former MP for
-  the seat the page names. "and"/"&" and the case of "and"/"the"/"of"/"upon" do not matter;
+  the seat the page names. "and"/"&" and the case of "and"/"the"/"of"/"upon" do not matter.
+  A seat beside the name of someone who is not its MP ("Hartlepool MP Mike Hill") is not linked;
 * a surname, with a title ("Ms Allin-Khan") or bare ("Starmer said"), only when the page names
   exactly one MP with that surname (by name or seat); likewise "Sir"/"Dame" and a first name
   ("Sir Keir") for a knighted MP the page names. A bare one is never a common word
@@ -192,8 +193,6 @@ def _mentions(reg: MpRegistry, text: str, spans: list[_Span], named: set[int]) -
 def _resolve(reg: MpRegistry, span: _Span, named: set[int]) -> int | None:
     if span.kind == "name":
         return _named(reg, span)
-    if span.kind == "seat":
-        return _seat_mp(reg, span.key, named)
     if not (span.titled or span.bare_ok):
         return None
     table = reg._matcher.knights if span.kind == "knight" else reg._matcher.surnames
