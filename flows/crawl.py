@@ -36,11 +36,14 @@ from pipeline.crawl_stats import CrawlStats
 from pipeline.crawl_verdict import judge_crawl
 from pipeline.ingest import RunExtract
 from pipeline.stream import RunStream, SourceExtract
+from pipeline.warc import iter_pages
 from spiders.archive import warc_path
+from spiders.discovery import discover_site, same_discovery, with_discovery
 from spiders.incremental import build_state, write_state
 from spiders.process import CrawlProcess, SourceEnd
 from spiders.run import CrawlPlan, PlannedSource
 from warehouse.crawlstate import read_crawl_state
+from warehouse.discovery import read_discovery, save_discovery
 from warehouse.load import LoadResult, RunRecord, load_run, record_run
 from warehouse.snapshot import publish_once
 
@@ -113,6 +116,11 @@ def finish_source(
         loaded = load_source(run, extracted.extracted, settings)
     except Exception as exc:  # noqa: BLE001 - one source's failure never stops the others
         return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
+    try:
+        if outcome.stats is not None and outcome.stats.warc_path:
+            remember_discovery(source, outcome.stats.warc_path, run_id, settings)
+    except Exception as exc:  # noqa: BLE001 - the posts are loaded; discovery is a bonus
+        print_progress(f"  discovery {source.name}: not stored ({_describe(exc)})")
     result = _succeeded(source, outcome, extracted.extracted, loaded)
     source_health.check_source(
         settings,
@@ -134,6 +142,23 @@ def load_source(run: RunRecord, extracted: RunExtract, settings: Settings) -> Lo
         pages=extracted.pages,
         rejections=extracted.rejections,
     )
+
+
+@task(name="remember-discovery", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def remember_discovery(source: Source, warc_path: str, run_id: str, settings: Settings) -> None:
+    """Store what this crawl found on an MP site (family, feeds, sitemaps, listings)."""
+    if source.kind != "mp_site" or source.family != "auto":
+        return
+    found = discover_site(iter_pages(Path(warc_path)), source)
+    if found and not same_discovery(found, read_discovery(settings.warehouse, source.name)):
+        save_discovery(settings.warehouse, found, run_id=run_id)
+
+
+def _with_discovery(source: Source, settings: Settings) -> Source:
+    """An MP site's source with what earlier crawls discovered added to its seeds."""
+    if source.kind != "mp_site" or source.family != "auto":
+        return source
+    return with_discovery(source, read_discovery(settings.warehouse, source.name))
 
 
 @task(name="record-failure", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -282,7 +307,8 @@ def _plan(sources: list[Source], run_id: str, settings: Settings, recheck_all: b
                 settings.archive_dir / source.name,
             ),
         )
-        planned.append(PlannedSource(source.to_json(), str(stats_path), str(state_path)))
+        seeded = _with_discovery(source, settings)  # plus what earlier crawls discovered
+        planned.append(PlannedSource(seeded.to_json(), str(stats_path), str(state_path)))
     return CrawlPlan(
         run_id=run_id,
         archive_dir=str(settings.archive_dir),

@@ -18,6 +18,7 @@ __all__ = ["DEFAULT_SOURCES", "DEFAULT_WAREHOUSE", "Settings", "prefect_environm
 DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
+DEFAULT_MEMBERS_API = "https://members-api.parliament.uk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Settings:
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
     progress_every: float = 30.0  # seconds between progress lines when not in a terminal
+    members_api: str = DEFAULT_MEMBERS_API
 
     @property
     def home(self) -> Path:
@@ -61,6 +63,7 @@ class Settings:
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
             progress_every=_float(env, "MPNEWS_PROGRESS_SECONDS") or 30.0,
+            members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ import duckdb
 from mpnews.exceptions import WarehouseError
 from warehouse.db import connect
 from warehouse.migrate import migrate
+from warehouse.registry import sync_mps
 from warehouse.search import refresh_index
 
 try:
@@ -79,6 +80,7 @@ def writer(
         con = connect(work)
         try:
             migrate(con)
+            sync_mps(con)
             yield con
             if not deferred:
                 refresh_index(con)
