@@ -2,7 +2,8 @@
 
 Polite by default: robots.txt obeyed, AutoThrottle on, few requests per site,
 an identifying user agent with a contact URL, no cookies. ``python -m
-spiders.run`` fills in the ``MPNEWS_*`` settings for one source and run.
+spiders.run`` fills in the ``MPNEWS_*`` settings for each source of a run; every source
+has its own crawler, so the limits below hold per source (per host: its download slot).
 """
 
 BOT_NAME = "mpnews"
