@@ -2,7 +2,8 @@
 
 Pure and total: every failure, expected or not, comes back as a ``Rejected`` row.
 A ``post`` page gives one post; a ``listing`` page gives the posts it shows whole
-(none for a listing of teasers); feeds, sitemaps, robots and other pages give none.
+(none for a listing of teasers); feeds, sitemaps, robots and other pages give none (one
+that answered with an error status is a rejection, like any page that gave nothing).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ __all__ = ["date_page", "decode_body", "extract_page"]
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
 _SKIPPED_ROLES = frozenset({"feed", "sitemap", "robots", "other"})
+_READ_STATUSES = frozenset({200, 304})
 _CANONICAL = XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
 _BINARY_SNIFF = 1024
@@ -117,7 +119,7 @@ codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
 
 def _extract(page: RawPage, locale: str, family_name: str) -> list[Post] | Rejected:
     if page.role in _SKIPPED_ROLES:
-        return []
+        return _unread(page)
     problem = _problem(page)
     if problem:
         return _reject(page, problem)
@@ -131,6 +133,14 @@ def _extract(page: RawPage, locale: str, family_name: str) -> list[Post] | Rejec
     if parts is None:
         return _reject(page, "no main text")
     return [_post(page, _canonical(tree, page.final_url), parts, from_listing=False)]
+
+
+def _unread(page: RawPage) -> list[Post] | Rejected:
+    """Feeds, sitemaps and other pages hold no post; one that failed is still a rejection
+    (a robots.txt that is missing just means no rules)."""
+    if page.role == "robots" or page.status in _READ_STATUSES:
+        return []
+    return _reject(page, f"{page.role} status {page.status}")
 
 
 def _problem(page: RawPage) -> str | None:

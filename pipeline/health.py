@@ -14,7 +14,8 @@ Checks (names as stored in ``health_state`` and ``alerts``):
 * ``post_drop`` -- posts found far below the median of the last successful runs (a layout
   change);
 * ``rejection_rate`` -- too many pages gave no post;
-* ``no_new_post`` -- no post new to the warehouse in N days.
+* ``no_new_post`` -- no post new to the warehouse in N days;
+* ``crawl_budget_hit`` -- the source's ``max_pages`` stopped the crawl with links unfetched.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ CHECKS = (
     "post_drop",
     "rejection_rate",
     "no_new_post",
+    "crawl_budget_hit",
 )
 _PIPELINE_FAILURES = ("extract failed", "load failed")
 _ROBOTS_FAILURE = "robots.txt blocks"
@@ -67,6 +69,9 @@ class CrawlStats:
     errors_total: int | None = None
     skipped: int = 0  # known post permalinks not requested (incremental crawl)
     skipped_posts: int = 0  # ... of which hold a stored post
+    max_pages_reached: bool = False  # the crawl budget refused at least one link
+    pages_over_budget: int = 0  # distinct URLs the budget left unfetched
+    max_pages: int | None = None  # the budget the crawl ran with
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CrawlStats:
@@ -81,6 +86,9 @@ class CrawlStats:
             errors_total=int(data.get("errors_total") or len(errors)),
             skipped=int(data.get("skipped") or 0),
             skipped_posts=int(data.get("skipped_posts") or 0),
+            max_pages_reached=bool(data.get("max_pages_reached")),
+            pages_over_budget=int(data.get("pages_over_budget") or 0),
+            max_pages=int(data["max_pages"]) if data.get("max_pages") else None,
         )
 
     @property
@@ -399,6 +407,27 @@ def check_no_new_post(
     return CheckResult("no_new_post", False, numbers, message)
 
 
+def check_crawl_budget(
+    facts: RunFacts, history: SourceHistory, thresholds: HealthThresholds, now: datetime
+) -> CheckResult | None:
+    stats = facts.stats
+    if stats is None:
+        return None
+    numbers = {
+        "max_pages": stats.max_pages,
+        "pages_fetched": stats.pages_fetched,
+        "pages_over_budget": stats.pages_over_budget,
+    }
+    if not stats.max_pages_reached:
+        return CheckResult("crawl_budget_hit", True, numbers, "crawl ended within its budget")
+    budget = f"max_pages={stats.max_pages}" if stats.max_pages else "max_pages"
+    message = (
+        f"crawl stopped at {budget} with {stats.pages_over_budget} more pages unfetched; "
+        "raise the source's max_pages"
+    )
+    return CheckResult("crawl_budget_hit", False, numbers, message)
+
+
 _Check = Callable[[RunFacts, SourceHistory, HealthThresholds, datetime], CheckResult | None]
 _USABLE_RUN_CHECKS: tuple[_Check, ...] = (
     check_http_errors,
@@ -407,6 +436,7 @@ _USABLE_RUN_CHECKS: tuple[_Check, ...] = (
     check_post_drop,
     check_rejections,
     check_no_new_post,
+    check_crawl_budget,
 )
 _DEFAULT_NO_NEW_POST_DAYS: Mapping[str, int] = {"mp_site": 30, "news_site": 2}
 

@@ -147,10 +147,12 @@ ON CONFLICT (run_id, source) DO UPDATE SET
 
 _RESPONSE_FIELDS = (
     "run_id", "source", "responses_200", "responses_304", "skipped", "skipped_posts",
+    "budget_hit", "pages_over_budget", "max_pages",
 )  # fmt: skip
 _RUN_RESPONSES = """
 UPDATE crawl_runs SET responses_200 = $responses_200, responses_304 = $responses_304,
-    skipped = $skipped, skipped_posts = $skipped_posts
+    skipped = $skipped, skipped_posts = $skipped_posts, budget_hit = $budget_hit,
+    pages_over_budget = $pages_over_budget, max_pages = $max_pages
 WHERE run_id = $run_id AND source = $source
 """
 

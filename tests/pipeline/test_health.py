@@ -76,6 +76,16 @@ CASES = {
         (GOOD, replace(HISTORY, last_new_post_at=NOW - timedelta(days=31))),
         (GOOD, replace(HISTORY, last_new_post_at=NOW - timedelta(days=29))),
     ),
+    "crawl_budget_hit": (
+        (
+            replace(
+                GOOD,
+                stats=replace(stats(), max_pages_reached=True, pages_over_budget=340, max_pages=20),
+            ),
+            HISTORY,
+        ),
+        (replace(GOOD, stats=replace(stats(), max_pages=20)), HISTORY),
+    ),
 }
 
 
@@ -194,3 +204,19 @@ def test_sources_file_health_table_is_validated_when_loading_sources() -> None:
     )
     with pytest.raises(ConfigError, match="'rejection_rate' must be a fraction"):
         parse_sources(text, origin="sources.toml")
+
+
+def test_budget_alert_names_the_budget_and_what_it_left() -> None:
+    (facts, history), _ = CASES["crawl_budget_hit"]
+    result = _result(facts, history, "crawl_budget_hit")
+    assert result.numbers == {"max_pages": 20, "pages_fetched": 20, "pages_over_budget": 340}
+    assert "max_pages=20" in result.message and "340 more pages" in result.message
+
+
+def test_crawl_stats_read_the_budget_fields() -> None:
+    read = CrawlStats.from_json(
+        {"pages_fetched": 5, "max_pages_reached": True, "pages_over_budget": 7, "max_pages": 5}
+    )
+    assert (read.max_pages_reached, read.pages_over_budget, read.max_pages) == (True, 7, 5)
+    old = CrawlStats.from_json({"pages_fetched": 5})  # a stats file from before the budget
+    assert (old.max_pages_reached, old.pages_over_budget, old.max_pages) == (False, 0, None)
