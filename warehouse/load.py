@@ -29,12 +29,14 @@ import pyarrow as pa
 from mpnews.exceptions import WarehouseError
 from pipeline.records import PageSeen, Post, Rejected
 from warehouse import arrow, dupindex
+from warehouse.crawlstate import update_crawl_state
 from warehouse.db import error_line
 from warehouse.rows import LoadResult, PostRow, RunRecord
+from warehouse.search import search_pending
 from warehouse.snapshot import writer
 from warehouse.versions import record_versions
 
-__all__ = ["load_run", "record_run"]
+__all__ = ["load_run", "record_run", "write_run"]
 
 _T = TypeVar("_T")
 
@@ -172,6 +174,20 @@ def load_run(
     ``PostRow.from_post``); any object with ``PageSeen``'s fields is a page. Raises
     WarehouseError, leaving the warehouse as it was.
     """
+    with writer(path) as con:
+        return write_run(con, run=run, posts=posts, pages=pages, rejections=rejections)
+
+
+def write_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run: RunRecord,
+    posts: Sequence[PostRow | Post] = (),
+    pages: Sequence[PageSeen] = (),
+    rejections: Sequence[Rejected] = (),
+) -> LoadResult:
+    """:func:`load_run` on an open, migrated warehouse connection, without publishing
+    (one transaction; raises WarehouseError, leaving the warehouse as it was)."""
     rows = [PostRow.from_post(p) if isinstance(p, Post) else p for p in posts]
     _check_post_ids(rows)
     _check_belongs(run, rows, pages, rejections)
@@ -180,8 +196,7 @@ def load_run(
         "stage_pages": arrow.pages_table(pages),
         "stage_rejections": arrow.rejections_table(rejections, run),
     }
-    with writer(path) as con:
-        return _in_transaction(con, run, lambda: _write_run(con, run, tables))
+    return _in_transaction(con, run, lambda: _write_run(con, run, tables))
 
 
 def record_run(path: str | Path, run: RunRecord) -> None:
@@ -201,6 +216,7 @@ def _write_run(
         con.execute(_STAGE_SIGHTINGS)
         posts_new, posts_updated = con.execute(_COUNT_CHANGES).fetchone() or (0, 0)
         record_versions(con)
+        search_pending(con)
         con.execute(_UPSERT_POSTS)
         con.execute(_UPSERT_SIGHTINGS)
         con.execute(_REPLACE_POST_MPS)
@@ -208,6 +224,7 @@ def _write_run(
         sightings = _count(con, "incoming_sightings")
         _replace_run_rows(con, run, "pages", "stage_pages")
         _replace_run_rows(con, run, "rejections", "stage_rejections")
+        update_crawl_state(con, run.source)
         _upsert_run(con, run)
         con.execute("DROP TABLE incoming_posts; DROP TABLE incoming_sightings")
     finally:
