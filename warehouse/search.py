@@ -111,7 +111,7 @@ def search(
 
 
 def search_pending(con: duckdb.DuckDBPyConnection) -> None:
-    """Within a load's transaction, after ``warehouse.dupindex.resolve`` and before the
+    """Within a load's transaction, after ``warehouse.near_duplicate_index.resolve`` and before the
     posts are written: list the staged posts (``incoming_posts``) and the posts folded into
     another one (``dup_superseded``) for re-indexing."""
     con.execute(
