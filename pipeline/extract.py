@@ -15,19 +15,10 @@ from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
-from lxml.etree import ElementDefaultClassLookup, ParserError, XPath
-from lxml.html import (
-    HtmlComment,
-    HtmlElement,
-    HtmlEntity,
-    HTMLParser,
-    HtmlProcessingInstruction,
-    document_fromstring,
-    fromstring,
-)
+from lxml.etree import ParserError, XPath
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
 from trafilatura.settings import Document
-from trafilatura.utils import is_dubious_html, repair_faulty_html
 from w3lib.encoding import html_to_unicode
 
 from pipeline.clean import clean_text, prune_tree
@@ -54,18 +45,9 @@ _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
 _BINARY_SNIFF = 1024
 _CP1252_BYTES = "mpnews-cp1252-bytes"
 _SINGLE_BYTE = frozenset({"cp1252", "windows1252", "latin1", "iso88591", "iso885915"})
-_HTML_CLASSES = ElementDefaultClassLookup(
-    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
-)
-_HTML_PARSER = HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
-    remove_pis=True,
-)  # fmt: skip
-_HTML_PARSER.set_element_class_lookup(_HTML_CLASSES)
 _DOCUMENT_PARSER = HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
 )
-_DOCUMENT_PARSER.set_element_class_lookup(_HTML_CLASSES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,33 +164,16 @@ def _problem(page: RawPage) -> str | None:
 
 
 def _parse(html: str) -> HtmlElement | None:
-    """Parse once, as trafilatura's ``load_html`` does (same repairs, same parser options:
-    comments and PIs dropped, so inline text stays whole), into a tree every step shares.
+    """Parse as trafilatura does (comments and PIs dropped, so inline text stays whole).
     Markup before ``<html>`` (a PHP warning) makes lxml return a fragment: re-read it as a
     whole document then."""
     try:
-        tree = _load_html(html)
+        tree = trafilatura.load_html(html)
         if tree is not None and tree.find("body") is None:
             tree = document_fromstring(html.encode("utf-8"), parser=_DOCUMENT_PARSER)
     except (ParserError, ValueError):
         return None
     return tree if tree is not None and tree.find("body") is not None else None
-
-
-def _load_html(html: str) -> HtmlElement | None:
-    """``trafilatura.load_html`` with a parser whose element classes are looked up in C:
-    lxml.html's default lookup is Python code run for every element object made, by every
-    step (trafilatura's included), which cost more than parsing itself."""
-    beginning = html[:50].lower()
-    dubious = is_dubious_html(beginning)
-    html = repair_faulty_html(html, beginning)
-    try:
-        tree = fromstring(html, parser=_HTML_PARSER)
-    except ValueError:  # "Unicode strings with encoding declaration are not supported."
-        tree = fromstring(html.encode("utf8", "surrogatepass"), parser=_HTML_PARSER)
-    if dubious and tree is not None and len(tree) < 2:
-        return None
-    return tree
 
 
 def _listing_posts(page: RawPage, tree: HtmlElement, family: Family, locale: str) -> list[Post]:
