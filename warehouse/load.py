@@ -61,12 +61,21 @@ FROM stage_resolved
 GROUP BY post_id, url, source
 """
 
+# The stored rows of the posts this load brings, read once: steps that compare old and new
+# join this small table, not the whole posts table (one pass over it instead of one each).
+_STAGE_STORED = """
+CREATE OR REPLACE TEMP TABLE stored_posts AS
+SELECT post_id, content_hash, title, body, categories, first_seen_at, last_seen_at,
+       first_run_id, last_run_id
+FROM posts WHERE post_id IN (SELECT post_id FROM incoming_posts)
+"""
+
 _COUNT_CHANGES = """
 SELECT count(*) FILTER (WHERE p.post_id IS NULL),
        count(*) FILTER (WHERE p.post_id IS NOT NULL AND i.last_seen_at >= p.last_seen_at AND (
            i.content_hash IS DISTINCT FROM p.content_hash OR i.title IS DISTINCT FROM p.title
            OR i.body IS DISTINCT FROM p.body OR i.categories IS DISTINCT FROM p.categories))
-FROM incoming_posts AS i LEFT JOIN posts AS p USING (post_id)
+FROM incoming_posts AS i LEFT JOIN stored_posts AS p USING (post_id)
 """
 
 _NEWER = "excluded.last_seen_at >= posts.last_seen_at"
@@ -214,6 +223,7 @@ def _write_run(
         near_duplicate_index.resolve(con)
         con.execute(_STAGE_POSTS)
         con.execute(_STAGE_SIGHTINGS)
+        con.execute(_STAGE_STORED)
         posts_new, posts_updated = con.execute(_COUNT_CHANGES).fetchone() or (0, 0)
         record_versions(con)
         search_pending(con)
@@ -226,7 +236,9 @@ def _write_run(
         _replace_run_rows(con, run, "rejections", "stage_rejections")
         update_crawl_state(con, run.source)
         _upsert_run(con, run)
-        con.execute("DROP TABLE incoming_posts; DROP TABLE incoming_sightings")
+        con.execute(
+            "DROP TABLE incoming_posts; DROP TABLE incoming_sightings; DROP TABLE stored_posts"
+        )
     finally:
         for name in tables:
             con.unregister(name)
