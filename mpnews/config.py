@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 KINDS = ("mp_site", "news_site")
-FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "news")
+FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "squarespace", "news")
 #: Requests per source and run: room for thousands of posts plus their listing pages
 #: (hundreds of pages of pagination, each category and month again); hitting it is recorded
 #: in ``crawl_runs.budget_hit`` and raises the ``crawl_budget_hit`` alert.
@@ -59,8 +59,11 @@ _KNOWN_KEYS = frozenset(
         "max_pages",
         "no_new_post_days",
         "recheck_days",
+        "member_id",
+        "site",
     }
 )
+SITES = ("own", "party")
 _URL_LISTS = ("start_urls", "feeds", "sitemaps")
 _SCHEDULE_KEYS = ("mp_site", "news_site", "timezone")
 _CRON_HELP = 'use five cron fields like "0 6 * * *" (minute hour day month weekday)'
@@ -83,6 +86,8 @@ class Source:
     max_pages: int = DEFAULT_MAX_PAGES
     no_new_post_days: int | None = None
     recheck_days: int = 7
+    member_id: int | None = None  # the MP's Members API id (mp_site)
+    site: str = "own"  # "party": a party page holding many MPs' posts, linked by mention
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -261,7 +266,16 @@ def _parse_entry(entry: Any, where: str) -> Source:
         max_pages=_positive_int(entry, "max_pages", where, DEFAULT_MAX_PAGES),
         no_new_post_days=_optional_positive_int(entry, "no_new_post_days", where),
         recheck_days=_positive_int(entry, "recheck_days", where, 7),
+        member_id=_optional_positive_int(entry, "member_id", where),
+        site=_site(entry, where),
     )
+
+
+def _site(entry: dict[str, Any], where: str) -> str:
+    site = entry.get("site", "own")
+    if site not in SITES:
+        raise ConfigError(f'{where}: unknown site {site!r}; use "own" or "party"')
+    return str(site)
 
 
 def _url_list(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
