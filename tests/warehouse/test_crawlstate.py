@@ -72,3 +72,37 @@ def test_reloading_a_run_changes_nothing(warehouse: Path) -> None:
     before = read_crawl_state(warehouse, "jo-bloggs")
     _run(warehouse, "r1", 0, pages, ["a"])
     assert read_crawl_state(warehouse, "jo-bloggs") == before == _history(warehouse)
+
+
+def test_upgrade_builds_the_state_from_the_pages_history(tmp_path: Path) -> None:
+    """A warehouse from before crawl_state (m015) gets it from its pages on migration."""
+    from warehouse.db import connect
+    from warehouse.migrate import migrate
+
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    migrate(con, target=11)
+    rows = [
+        ("r1", f"{SITE}/news/", 200, "listing", at(0), "r1.warc.gz"),
+        ("r2", f"{SITE}/news/", 304, "listing", at(24), "r2.warc.gz"),
+        ("r1", f"{SITE}/news/a", 200, "post", at(0), "r1.warc.gz"),
+        ("r2", f"{SITE}/news/b", 500, "post", at(24), "r2.warc.gz"),
+    ]
+    for run_id, url, status, role, when, warc in rows:
+        con.execute(
+            "INSERT INTO pages VALUES (?, 'jo-bloggs', ?, ?, ?, ?, 'text/html', ?, ?)",
+            [run_id, url, url, status, role, when, warc],
+        )
+    con.execute(
+        "INSERT INTO post_sightings VALUES ('a', ?, 'jo-bloggs', ?, ?, ?, 'r1')",
+        [f"{SITE}/news/a", f"{SITE}/news/a", at(0), at(0)],
+    )
+    migrate(con)
+    con.close()
+    state = read_crawl_state(path, "jo-bloggs")
+    assert state == _history(path)
+    assert [(s.url.removeprefix(SITE), s.status, s.ok_warc_file, s.has_post) for s in state] == [
+        ("/news/", 304, "r1.warc.gz", False),
+        ("/news/a", 200, "r1.warc.gz", True),
+        ("/news/b", 500, None, False),
+    ]
