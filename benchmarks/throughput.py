@@ -2,7 +2,8 @@
 
     python benchmarks/throughput.py [--pages 20000] [--sites 40] [--news-sites 4]
         [--polite-sites 200] [--polite-pages N] [--polite-timeout S] [--crawl-timeout S]
-        [--workdir DIR] [--keep] [--json FILE]        # --polite-sites 0: no polite run
+        [--workdir DIR] [--keep] [--json FILE]
+    # --polite-sites 0: no polite run; --pages 0: the polite run alone
 
 Builds a deterministic mirror (``mirror.py``: real corpus text in Weebly, WordPress and
 news-site markup, each site on its own loopback address), serves it with nginx and prints,
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupted)  # `timeout` ends the run: still report
     complete = False
     try:
-        _main_run(args, work / "main", results.setdefault("main", {}))
+        if args.pages > 0:
+            _main_run(args, work / "main", results.setdefault("main", {}))
         if args.polite_sites > 0:
             _polite_run(args, work / "polite", results.setdefault("polite", {}))
         complete = True
@@ -330,84 +332,100 @@ def _say(text: str) -> None:
 
 
 def _print_summary(results: dict[str, Any]) -> None:
-    try:
-        _print_figures(results)
-    except KeyError as missing:
-        print(f"\n(run incomplete: no figure for {missing} onwards; partial figures above)")
-
-
-def _print_figures(results: dict[str, Any]) -> None:
-    main_run = results["main"]
-    first, bare, recrawl = main_run["first"], main_run["bare"], main_run["recrawl"]
-    m = main_run["mirror"]
+    """The figures against the targets, then the details; a phase that did not finish is
+    reported as such (its partial figures are in the lines printed while it ran)."""
     print()
-    print(
+    rows: list[tuple[str, str, str]] = []
+    details: list[str] = []
+    for name, part in (("main", _main_figures), ("polite", _polite_figures)):
+        if name not in results:
+            continue
+        try:
+            part(results[name], rows, details)
+        except KeyError as missing:
+            details.append(f"{name} run incomplete: no figure for {missing} onwards")
+    if rows:
+        width = max(len(r[0]) for r in rows)
+        print(f"{'measure'.ljust(width)}  {'now':<40}  target")
+        for name, now, target in rows:
+            print(f"{name.ljust(width)}  {now:<40}  {target}")
+        print()
+    for line in details:
+        print(line)
+
+
+def _main_figures(run: dict[str, Any], rows: list[tuple[str, str, str]], out: list[str]) -> None:
+    m = run["mirror"]
+    out.append(
         f"mirror: {m['sites']} sites {m['sites_per_family']}, {m['post_pages']} post pages "
         f"{m['post_pages_per_family']}, mean post page {m['post_page_kib_mean']:.1f} KiB, "
         f"{m['requests_needed']} requests for a complete crawl"
     )
-    rows = [
+    bare, first = run["bare"], run["first"]
+    rows.append(
         (
             "stored post pages/s / bare trafilatura pages/s",
-            f"{first['pages_per_s']:.1f} / {bare['pages_per_s']:.1f} = {main_run['ratio']:.2f}",
+            f"{first['pages_per_s']:.1f} / {bare['pages_per_s']:.1f} = {run['ratio']:.2f}",
             f">= {TARGETS['ratio']}",
-        ),
+        )
+    )
+    rows.append(
         (
             "post pages of the mirror in `posts`",
             f"{first['coverage']:.1%} ({first['stored_post_pages']}/{m['post_pages']})",
             f">= {TARGETS['coverage']:.0%}",
-        ),
-        ("peak RSS of the process tree", f"{first['peak_rss_gib']:.2f} GiB", "<= 1 GiB"),
-        (
-            "re-crawl wall / first crawl wall",
-            f"{recrawl['wall_s']:.1f}s / {first['wall_s']:.1f}s = {recrawl['share']:.1%}",
-            f"<= {TARGETS['recrawl_share']:.0%}",
-        ),
-    ]
-    polite = results.get("polite")
-    if polite:
-        state = (
-            f"stopped at {polite['wall_s']:.0f}s"
-            if polite["timed_out"]
-            else f"{polite['wall_s']:.0f}s (exit {polite['exit']})"
         )
-        rows.append(
-            (
-                f"polite run, {polite['mirror']['sites']} sites on as many hosts",
-                state,
-                f"<= {polite['bound_s']:.0f}s = 2 x {polite['busiest_requests']} x 1s + 30s",
-            )
-        )
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure'.ljust(width)}  {'now':<40}  target")
-    for name, now, target in rows:
-        print(f"{name.ljust(width)}  {now:<40}  {target}")
-    print()
-    print(
-        f"first crawl: exit {first['exit']}, crawl_runs {first['runs']}, {first['requests']} "
-        f"requests, cpu {first['cpu_s']:.0f}s = "
+    )
+    rows.append(("peak RSS of the process tree", f"{first['peak_rss_gib']:.2f} GiB", "<= 1 GiB"))
+    out.append(
+        f"first crawl: exit {first['exit']}, {first['wall_s']:.0f}s, crawl_runs {first['runs']}, "
+        f"{first['requests']} requests, cpu {first['cpu_s']:.0f}s = "
         f"{_per_post_ms(first['cpu_s'], first['stored_post_pages'])} ms per stored post page "
         f"(bare trafilatura: {_per_post_ms(bare['cpu_s'], bare['pages'])} ms per page), "
         f"peak {first['peak_processes']} processes"
     )
     if first["missing_per_family"]:
-        print(
+        out.append(
             f"missing post pages per family: {first['missing_per_family']} on "
             f"{first['missing_sites_per_family']} sites; worst: {first['missing_worst_sites']}"
         )
-    print(
+    recrawl = run["recrawl"]
+    rows.append(
+        (
+            "re-crawl wall / first crawl wall",
+            f"{recrawl['wall_s']:.1f}s / {first['wall_s']:.1f}s = {recrawl['share']:.1%}",
+            f"<= {TARGETS['recrawl_share']:.0%}",
+        )
+    )
+    out.append(
         f"re-crawl: exit {recrawl['exit']}, {recrawl['requests']} requests "
         f"({recrawl['responses_304']} answered 304), peak RSS {recrawl['peak_rss_gib']:.2f} GiB, "
         f"{recrawl['stored_post_pages']} post pages stored after it"
     )
-    if polite:
-        print(
-            f"polite run: {polite['mirror']['post_pages']} post pages, {polite['requests']} "
-            f"requests (busiest host {polite['busiest_host_requests']}), crawl_runs of the "
-            f"last run {polite['runs']}, {polite['stored_post_pages']} post pages stored "
-            f"({polite['coverage']:.1%}), peak RSS {polite['peak_rss_gib']:.2f} GiB, cpu "
-            f"{polite['cpu_s']:.0f}s"
+
+
+def _polite_figures(
+    polite: dict[str, Any], rows: list[tuple[str, str, str]], out: list[str]
+) -> None:
+    state = (
+        f"stopped at {polite['wall_s']:.0f}s"
+        if polite["timed_out"]
+        else f"{polite['wall_s']:.0f}s (exit {polite['exit']})"
+    )
+    rows.append(
+        (
+            f"polite run, {polite['mirror']['sites']} sites on as many hosts",
+            state,
+            f"<= {polite['bound_s']:.0f}s = 2 x {polite['busiest_requests']} x 1s + 30s",
         )
+    )
+    out.append(
+        f"polite run: {polite['mirror']['post_pages']} post pages, {polite['requests']} "
+        f"requests (busiest host {polite['busiest_host_requests']}), crawl_runs of the "
+        f"last run {polite['runs']}, {polite['stored_post_pages']} post pages stored "
+        f"({polite['coverage']:.1%}), peak RSS {polite['peak_rss_gib']:.2f} GiB, cpu "
+        f"{polite['cpu_s']:.0f}s"
+    )
 
 
 def _per_post_ms(cpu_s: float, posts: int) -> str:
@@ -416,7 +434,9 @@ def _per_post_ms(cpu_s: float, posts: int) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=20000, help="post pages in the mirror")
+    parser.add_argument(
+        "--pages", type=int, default=20000, help="post pages in the mirror (0: polite run only)"
+    )
     parser.add_argument("--sites", type=int, default=40, help="MP blogs (Weebly/WordPress)")
     parser.add_argument("--news-sites", type=int, default=4, help="news sites (sitemaps)")
     parser.add_argument(
