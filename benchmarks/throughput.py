@@ -248,6 +248,7 @@ def _crawl(
 
 def _run_numbers(run: TreeRun) -> dict[str, Any]:
     return {
+        "load_average_after": os.getloadavg()[0],
         "exit": run.returncode,
         "timed_out": run.timed_out,
         "wall_s": run.wall_s,
@@ -379,7 +380,8 @@ def _main_figures(run: dict[str, Any], rows: list[tuple[str, str, str]], out: li
     rows.append(("peak RSS of the process tree", f"{first['peak_rss_gib']:.2f} GiB", "<= 1 GiB"))
     out.append(
         f"first crawl: exit {first['exit']}, {first['wall_s']:.0f}s, crawl_runs {first['runs']}, "
-        f"{first['requests']} requests, cpu {first['cpu_s']:.0f}s = "
+        f"{first['requests']} requests, load average {first['load_average_after']:.1f}, "
+        f"cpu {first['cpu_s']:.0f}s = "
         f"{_per_post_ms(first['cpu_s'], first['stored_post_pages'])} ms per stored post page "
         f"(bare trafilatura: {_per_post_ms(bare['cpu_s'], bare['pages'])} ms per page), "
         f"peak {first['peak_processes']} processes"
