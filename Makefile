@@ -35,6 +35,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python benchmarks/quality.py
+	$(BIN)/python benchmarks/mentions.py
 
 # Crawl throughput over a local mirror served by nginx (Debian package, installed once).
 # Full size by default (20k post pages; long); a quick check:
