@@ -15,6 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from mpnews.config import Source
 from pipeline.ingest import RunExtract, extract_run
+from spiders.mp_site import MpSiteSpider
 
 _FAST = [
     "DOWNLOAD_DELAY=0",
@@ -135,3 +136,26 @@ def test_sitemap_index_entries_all_followed_without_budget(kind: str) -> None:
         response = XmlResponse(url=url, body=body, request=Request(url))
         found |= {r.url.removeprefix(origin) for r in spider.parse_sitemap(response)}
     assert found == posts
+
+
+def test_weebly_listing_with_a_wordpress_image_still_reads_as_weebly() -> None:
+    """An excerpt that hot-links an image from a WordPress site puts "/wp-content/" on a
+    Weebly listing, and WordPress is detected first: the page's own listing markup decides."""
+    from scrapy.http import HtmlResponse, Request
+
+    files, posts = weebly_excerpts(posts=20, per_page=10)
+    body = files["/news/previous/2.html"][1].replace(
+        b"<div class='blog-content'>",
+        b"<div class='blog-content'><img src='https://blog.example/wp-content/uploads/a.jpg'>",
+        1,
+    )
+    origin = "http://127.0.0.1:9"
+    url = f"{origin}/news/previous/2.html"
+    source = Source(name="w", kind="mp_site", mp="An MP", start_urls=(f"{origin}/news",))
+    spider = MpSiteSpider(source=source)
+    response = HtmlResponse(url=url, body=body, request=Request(url))
+    followed = {r.url.removeprefix(origin) for r in spider.parse_listing(response)
+                if r.meta["mpnews_role"] == "post"}  # fmt: skip
+    assert followed == {p for p in posts if p.startswith("/news/update-number-")} - {
+        f"/news/update-number-{n}-from-the-constituency.html" for n in range(11, 21)
+    }
