@@ -41,7 +41,6 @@ _CANONICAL = XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/
 _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
 _BINARY_SNIFF = 1024
 _CP1252_BYTES = "mpnews-cp1252-bytes"
-_SINGLE_BYTE = frozenset({"cp1252", "windows1252", "latin1", "iso88591", "iso885915"})
 _DOCUMENT_PARSER = HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
 )
@@ -82,18 +81,19 @@ def date_page(page: RawPage, *, locale: str = "en-GB", family: str = "auto") -> 
 
 
 def decode_body(body: bytes, content_type: str | None) -> str:
-    """Decode HTML bytes: BOM, HTTP charset, meta charset, then sniffing. Labels lie both
-    ways: in a page labelled utf-8, bytes that are not UTF-8 are read as cp1252; a page labelled
-    latin-1/cp1252 whose non-ASCII bytes are all valid UTF-8 is read as UTF-8."""
+    """Decode HTML bytes. Bytes that decode as strict UTF-8 are UTF-8, whatever any label says
+    (a legacy label, single- or multi-byte, on a UTF-8 page is the commonest lie; real text in
+    cp1252, GB2312, Shift_JIS or EUC-KR is almost never valid UTF-8). Otherwise: BOM, HTTP
+    charset, meta charset, then sniffing; in a page labelled utf-8 whose bytes are not all
+    UTF-8, each stray byte is read as cp1252."""
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
     encoding, text = html_to_unicode(content_type, body)
     label = encoding.replace("-", "").replace("_", "").lower()
-    if label in {"utf8", "ascii"}:
-        return _cp1252(body, text) if "\ufffd" in text else text
-    if label in _SINGLE_BYTE and not body.isascii():
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            return text
+    if label in {"utf8", "ascii"} and "\ufffd" in text:
+        return _cp1252(body, text)
     return text
 
 
