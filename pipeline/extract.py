@@ -28,6 +28,7 @@ from pipeline.dating import (
     find_invalid_date_text,
     parse_date_text,
 )
+from pipeline.dating_formats import home_zone
 from pipeline.dedupe import canonical_url, content_hash
 from pipeline.families import Family, PostBlock, detect_family
 from pipeline.listing import block_document, whole_posts
@@ -128,9 +129,10 @@ def _extract(page: RawPage, locale: str, family_name: str) -> list[Post] | Rejec
     if page.role == "listing":
         return _listing_posts(page, tree, family, locale)
     parts = _post_parts(tree, page.final_url, family, locale, ())
-    if parts is None:
-        return _reject(page, "no main text")
-    return [_post(page, _canonical(tree, page.final_url), parts, from_listing=False)]
+    if not parts.body:
+        return _reject(page, "no main text", parts.date)
+    canonical = _canonical(tree, page.final_url)
+    return [_post(page, canonical, parts, from_listing=False, locale=locale)]
 
 
 def _problem(page: RawPage) -> str | None:
@@ -170,7 +172,7 @@ def _listing_posts(page: RawPage, tree: HtmlElement, family: Family, locale: str
     for block in whole_posts(tree, family, page.final_url):
         parts = _block_parts(block, family, locale)
         if parts is not None:
-            posts.append(_post(page, block.href, parts, from_listing=True))
+            posts.append(_post(page, block.href, parts, from_listing=True, locale=locale))
     return posts
 
 
@@ -182,9 +184,11 @@ def _block_parts(block: PostBlock, family: Family, locale: str) -> _Parts | None
     if tree is None:
         return None
     parts = _post_parts(tree, block.href, family, locale, hints, title=block.title)
-    if parts is not None and raw and parsed is None and parts.date is None:
+    if not parts.body:
+        return None
+    if raw and parsed is None and parts.date is None:
         parts = replace(parts, date_error=f"no valid date: {raw}")
-    return None if parts is None else _with_categories(parts, block.categories)
+    return _with_categories(parts, block.categories)
 
 
 def _post_parts(
@@ -195,7 +199,8 @@ def _post_parts(
     hints: tuple[DateCandidate, ...],
     *,
     title: str | None = None,
-) -> _Parts | None:
+) -> _Parts:
+    """The page's parts; ``body`` is empty when it has no main text (its date still counts)."""
     date, date_error = _date(tree, url, family, locale, hints)
     categories = family.categories(tree)
     title = title or family.title(tree)
@@ -203,11 +208,7 @@ def _post_parts(
     meta_title, author = _metadata(prune_tree(tree, family))
     fallback_title = title or meta_title or page_title
     text = _main_text(tree, url)
-    if not text:
-        return None
-    body = clean_text(text, title=fallback_title)
-    if not body:
-        return None
+    body = clean_text(text, title=fallback_title) if text else ""
     return _Parts(fallback_title or "", body, author, categories, date, date_error)
 
 
@@ -291,7 +292,7 @@ def _site(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _post(page: RawPage, url: str, parts: _Parts, *, from_listing: bool) -> Post:
+def _post(page: RawPage, url: str, parts: _Parts, *, from_listing: bool, locale: str) -> Post:
     date = parts.date
     return Post(
         url=canonical_url(url),
@@ -306,7 +307,7 @@ def _post(page: RawPage, url: str, parts: _Parts, *, from_listing: bool) -> Post
         categories=parts.categories,
         from_listing=from_listing,
         run_id=page.run_id,
-        updated_at=_day(date.updated_at) if date else None,
+        updated_at=_local_day(date.updated_at, locale) if date else None,
         date_confidence=date.confidence if date else None,
         content_hash=content_hash(parts.body),
         date_conflicts=_conflicts(date),
@@ -322,15 +323,21 @@ def _conflicts(choice: DateChoice | None) -> tuple[str, ...]:
     return tuple(sorted(f for f in found if not f.endswith(choice.date.isoformat())))
 
 
-def _day(moment: datetime | date | None) -> date | None:
+def _local_day(moment: datetime | date | None, locale: str) -> date | None:
+    """The publisher's calendar day of an instant (docs/warehouse.md, "How dates are
+    decided"): 23:30 UTC on 30 June is 1 July in London."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        return moment.astimezone(home_zone(locale)).date()
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def _reject(page: RawPage, reason: str) -> Rejected:
+def _reject(page: RawPage, reason: str, date: DateChoice | None = None) -> Rejected:
     return Rejected(
         url=page.final_url or page.url,
         source=page.source,
         reason=reason,
         fetched_at=page.fetched_at,
         run_id=page.run_id,
+        published_date=date.date if date else None,
+        date_source=date.source if date else None,
     )
