@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
@@ -20,7 +21,7 @@ from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
 from trafilatura.settings import Document
 from w3lib.encoding import html_to_unicode
 
-from pipeline.clean import clean_text, prune_tree
+from pipeline.clean import clean_text, page_cues, prune_tree
 from pipeline.dating import (
     DateCandidate,
     DateChoice,
@@ -41,6 +42,11 @@ _SKIPPED_ROLES = frozenset({"feed", "sitemap", "robots", "other"})
 _CANONICAL = XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
 _BINARY_SNIFF = 1024
+_BODY_BLOCKS = XPath("//body//*[self::div or self::section][@class][p]")
+_BODY_CLASS = re.compile(r"body|content|text|article|entry|story|post|paragraph", re.I)
+_NOT_BODY_CLASS = re.compile(r"teaser|card|related|promo|item|list|comment|nav|menu|footer", re.I)
+_SPLIT_MIN = 80
+_AD_ROW_MAX = 300
 _CP1252_BYTES = "mpnews-cp1252-bytes"
 _DOCUMENT_PARSER = HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
@@ -205,11 +211,47 @@ def _post_parts(
     categories = family.categories(tree)
     title = title or family.title(tree)
     page_title = title or _page_title(tree)
+    cues = page_cues(tree)
+    _join_split_body(tree)
     meta_title, author = _metadata(prune_tree(tree, family))
     fallback_title = title or meta_title or page_title
     text = _main_text(tree, url)
-    body = clean_text(text, title=fallback_title) if text else ""
+    body = clean_text(text, title=fallback_title, cues=cues) if text else ""
     return _Parts(fallback_title or "", body, author, categories, date, date_error)
+
+
+def _join_split_body(tree: HtmlElement) -> None:
+    """A body split into sibling blocks of the same tag and class (``div.article-body`` …
+    ad row … ``div.article-body``) becomes one block, in order, so extraction keeps all of it
+    and not only the first. Only body-like classes, only blocks holding paragraphs, and only
+    across short rows (ads, embeds) between them."""
+    groups: dict[tuple[int, str, str], list[HtmlElement]] = {}
+    for block in _BODY_BLOCKS(tree):
+        classes = block.get("class", "")
+        if _BODY_CLASS.search(classes) and not _NOT_BODY_CLASS.search(classes):
+            parent = block.getparent()
+            groups.setdefault((id(parent), block.tag, classes), []).append(block)
+    for blocks in groups.values():
+        if len(blocks) > 1 and all(_paragraph_chars(b) >= _SPLIT_MIN for b in blocks):
+            _merge_siblings(blocks)
+
+
+def _merge_siblings(blocks: list[HtmlElement]) -> None:
+    first = blocks[0]
+    members = {id(b) for b in blocks}
+    between = []
+    for sibling in first.itersiblings():
+        if id(sibling) in members:
+            if any(len(" ".join(e.text_content().split())) > _AD_ROW_MAX for e in between):
+                return
+            first.extend(list(sibling))
+            between = []
+        else:
+            between.append(sibling)
+
+
+def _paragraph_chars(block: HtmlElement) -> int:
+    return sum(len(p.text_content().strip()) for p in block.iterchildren("p"))
 
 
 def _metadata(tree: HtmlElement) -> tuple[str | None, str | None]:
