@@ -239,7 +239,7 @@ def _join_split_body(tree: HtmlElement) -> None:
 def _merge_siblings(blocks: list[HtmlElement]) -> None:
     first = blocks[0]
     members = {id(b) for b in blocks}
-    between = []
+    between: list[HtmlElement] = []
     for sibling in first.itersiblings():
         if id(sibling) in members:
             if any(len(" ".join(e.text_content().split())) > _AD_ROW_MAX for e in between):
