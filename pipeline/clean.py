@@ -78,6 +78,7 @@ TERMINAL_LINES = re.compile(
 _SUFFIX = re.compile(r"\s+[|–—·•»-]\s+|\s*::\s*")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _SPACE = re.compile(r"[ \t\u00a0]+")
+_STORY_MIN = 300
 _HEADINGS = XPath("(//body//h1)[1]")
 _META_TITLES = XPath(
     "//meta[@property='og:title' or @name='twitter:title']/@content | //title/text()"
@@ -181,16 +182,22 @@ def _link_lines(tree: HtmlElement) -> frozenset[str]:
 
 
 def _next_headings(tree: HtmlElement) -> frozenset[str]:
-    """Headlines of other stories on the page: an ``<article>`` that does not hold the page's
-    headline (an endless-scroll "next article" appended to the first)."""
+    """Headlines of other stories after the article that holds the page's headline (an
+    endless-scroll "next article" appended to the first). None when the headline is in no
+    ``<article>``: then the page's articles may be sections of one story."""
     headline = _HEADINGS(tree)
-    if not headline:
+    stories = _STORIES(tree)
+    if not headline or len(stories) < 2:
         return frozenset()
+    main = headline[0]
+    home = next((a for a in main.iterancestors() if a.tag == "article"), None)
+    if home is None or sum(len(_text(p)) for p in home.iter("p")) < _STORY_MIN:
+        return frozenset()  # the headline's article is no whole story: a header, a section
+    wanted = {id(main), *(id(s) for s in stories)}
+    order = {id(e): i for i, e in enumerate(tree.iter()) if id(e) in wanted}
     found = set()
-    for story in _STORIES(tree):
-        if any(a.tag == "article" for a in story.iterancestors()):
-            continue
-        if headline[0] in story.iter("h1"):
+    for story in stories:
+        if order[id(story)] < order[id(main)] or main in story.iter("h1"):
             continue
         heading = next(iter(_STORY_HEADLINE(story)), None)
         if heading is not None and len(_text(heading)) > 15:

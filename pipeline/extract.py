@@ -44,7 +44,11 @@ _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
 _BINARY_SNIFF = 1024
 _BODY_BLOCKS = XPath("//body//*[self::div or self::section][@class][p]")
 _BODY_CLASS = re.compile(r"body|content|text|article|entry|story|post|paragraph", re.I)
-_NOT_BODY_CLASS = re.compile(r"teaser|card|related|promo|item|list|comment|nav|menu|footer", re.I)
+_NOT_BODY_CLASS = re.compile(
+    r"teaser|card|related|promo|item|list|comment|nav|menu|footer|next|more|recommend|sidebar"
+    r"|widget|share|preview|excerpt|summary",
+    re.I,
+)
 _SPLIT_MIN = 80
 _AD_ROW_MAX = 300
 _CP1252_BYTES = "mpnews-cp1252-bytes"

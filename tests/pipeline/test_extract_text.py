@@ -147,10 +147,22 @@ def test_an_appended_next_article_is_cut(make_page: MakePage) -> None:
         "<p>Passenger groups said they had not been consulted about the changes and asked "
         "for a public meeting before the new timetable starts.</p></article></div>"
     )
-    article = f"<h1>MP opens library</h1><div class='story-body'>{_paras()}{nxt}</div>"
+    article = (
+        f"<article><h1>MP opens library</h1><div class='story-body'>{_paras()}{nxt}</div></article>"
+    )
     body = _body(make_page, _page(article))
     assert body.endswith(PARAS[-1])
     assert "bus routes" not in body.casefold()
+
+
+def test_sections_of_one_story_in_articles_are_kept(make_page: MakePage) -> None:
+    sections = "".join(
+        f"<article><h2>Part {n}: the library through the years</h2>{_paras(PARAS[n : n + 1])}"
+        "</article>"
+        for n in range(3)
+    )
+    body = _body(make_page, _page(f"<h1>MP opens library</h1><div>{sections}</div>"))
+    assert all(p in body for p in PARAS[:3])
 
 
 def test_related_teasers_after_a_heading_are_cut(make_page: MakePage) -> None:
