@@ -30,10 +30,11 @@ from pipeline.dating import (
     parse_date_text,
 )
 from pipeline.dating_formats import home_zone
-from pipeline.dedupe import canonical_url, content_hash
 from pipeline.families import Family, PostBlock, detect_family
 from pipeline.listing import block_document, whole_posts
+from pipeline.post_identity import content_hash
 from pipeline.records import Post, RawPage, Rejected
+from pipeline.urls import canonical_url
 
 __all__ = ["date_page", "decode_body", "extract_page"]
 

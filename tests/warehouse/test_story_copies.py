@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from mpnews.config import Source
-from pipeline.dedupe import collapse
 from pipeline.ingest import finalise_post
+from pipeline.post_identity import collapse
 from pipeline.records import Post
 from warehouse.load import load_run
 from warehouse.rows import RunRecord
