@@ -18,6 +18,7 @@ __all__ = ["DEFAULT_SOURCES", "DEFAULT_WAREHOUSE", "Settings", "prefect_environm
 DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
+DEFAULT_MEMBERS_API = "https://members-api.parliament.uk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Settings:
     workers: int = 0
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
+    members_api: str = DEFAULT_MEMBERS_API
 
     @property
     def home(self) -> Path:
@@ -59,6 +61,7 @@ class Settings:
             workers=_int(env, "MPNEWS_WORKERS", 0),
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
+            members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ import duckdb
 from mpnews.exceptions import WarehouseError
 from warehouse.db import connect
 from warehouse.migrate import migrate
+from warehouse.registry import sync_mps
 from warehouse.search import refresh_index
 
 try:
@@ -62,6 +63,7 @@ def writer(
         con = connect(work)
         try:
             migrate(con)
+            sync_mps(con)
             yield con
             refresh_index(con)
             con.execute("CHECKPOINT")
