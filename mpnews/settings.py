@@ -18,6 +18,7 @@ __all__ = ["DEFAULT_SOURCES", "DEFAULT_WAREHOUSE", "Settings", "prefect_environm
 DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
+LAKE_PREFIX = "ducklake:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +33,25 @@ class Settings:
     workers: int = 0
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
+    archive: Path | None = None
+
+    @property
+    def is_lake(self) -> bool:
+        """Whether the warehouse is a shared DuckLake (``ducklake:...``), not a file."""
+        return str(self.warehouse).startswith(LAKE_PREFIX)
 
     @property
     def home(self) -> Path:
-        """The folder holding the warehouse, its archive and its internal state."""
-        return self.warehouse.parent
+        """The folder holding the warehouse, its archive and its internal state.
+
+        For a DuckLake warehouse: the working directory (the archive is set apart with
+        ``MPNEWS_ARCHIVE``, normally on the shared path every worker mounts).
+        """
+        return Path(".") if self.is_lake else self.warehouse.parent
 
     @property
     def archive_dir(self) -> Path:
-        return self.home / "archive"
+        return self.archive if self.archive is not None else self.home / "archive"
 
     @property
     def state_dir(self) -> Path:
@@ -51,7 +62,7 @@ class Settings:
         """Defaults, then ``MPNEWS_*`` environment variables, then explicit overrides."""
         env = os.environ if env is None else env
         settings = cls(
-            warehouse=Path(env.get("MPNEWS_WAREHOUSE") or DEFAULT_WAREHOUSE),
+            warehouse=_warehouse(env),
             sources=Path(env.get("MPNEWS_SOURCES") or DEFAULT_SOURCES),
             alert_webhook=env.get("MPNEWS_ALERT_WEBHOOK") or None,
             alert_urls=tuple(u for u in (env.get("MPNEWS_ALERT_URLS") or "").split() if u),
@@ -59,6 +70,7 @@ class Settings:
             workers=_int(env, "MPNEWS_WORKERS", 0),
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
+            archive=Path(env["MPNEWS_ARCHIVE"]) if env.get("MPNEWS_ARCHIVE") else None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]
@@ -78,6 +90,21 @@ def prefect_environment(settings: Settings) -> dict[str, str]:
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "PREFECT_CLI_PROMPT": "false",
     }
+
+
+def _warehouse(env: Mapping[str, str]) -> Path:
+    """``MPNEWS_WAREHOUSE``, else the DuckLake named by ``MPNEWS_LAKE``, else the default."""
+    if env.get("MPNEWS_WAREHOUSE"):
+        return Path(env["MPNEWS_WAREHOUSE"])
+    lake = env.get("MPNEWS_LAKE") or ""
+    if not lake:
+        return DEFAULT_WAREHOUSE
+    if "//" in lake:
+        raise ConfigError(
+            f"environment: MPNEWS_LAKE={lake!r}: give the catalog as key=value pairs "
+            "(postgres:dbname=mpnews_lake host=db user=mpnews), not a URL"
+        )
+    return Path(lake if lake.startswith(LAKE_PREFIX) else LAKE_PREFIX + lake)
 
 
 def _int(env: Mapping[str, str], key: str, default: int) -> int:

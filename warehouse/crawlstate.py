@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from warehouse.db import connect
+from warehouse.db import connect, exists
 from warehouse.rows import RunRecord
 
 __all__ = ["UrlSeen", "read_crawl_state", "read_run"]
@@ -50,7 +50,7 @@ class UrlSeen:
 
 def read_crawl_state(path: str | Path, source: str) -> list[UrlSeen]:
     """The URLs ``source`` fetched before (empty when there is no warehouse yet)."""
-    if not Path(path).is_file():
+    if not exists(path):
         return []
     con = connect(path, read_only=True)
     try:
@@ -62,7 +62,7 @@ def read_crawl_state(path: str | Path, source: str) -> list[UrlSeen]:
 
 def read_run(path: str | Path, run_id: str, source: str) -> RunRecord | None:
     """The stored ``crawl_runs`` row of one run of one source, or None."""
-    if not Path(path).is_file():
+    if not exists(path):
         return None
     con = connect(path, read_only=True)
     try:

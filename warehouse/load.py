@@ -30,6 +30,7 @@ from mpnews.exceptions import WarehouseError
 from pipeline.records import PageSeen, Post, Rejected
 from warehouse import arrow, dupindex
 from warehouse.db import error_line
+from warehouse.lake import retry_conflicts
 from warehouse.rows import LoadResult, PostRow, RunRecord
 from warehouse.snapshot import writer
 from warehouse.versions import record_versions
@@ -178,14 +179,22 @@ def load_run(
         "stage_pages": arrow.pages_table(pages),
         "stage_rejections": arrow.rejections_table(rejections, run),
     }
+    return retry_conflicts(lambda: _load(path, run, tables))
+
+
+def _load(path: str | Path, run: RunRecord, tables: dict[str, pa.Table]) -> LoadResult:
     with writer(path) as con:
         return _in_transaction(con, run, lambda: _write_run(con, run, tables))
 
 
 def record_run(path: str | Path, run: RunRecord) -> None:
     """Record a run that produced no posts (e.g. a failed source); keeps stored rows."""
-    with writer(path) as con:
-        _in_transaction(con, run, lambda: _upsert_run(con, run))
+
+    def record() -> None:
+        with writer(path) as con:
+            _in_transaction(con, run, lambda: _upsert_run(con, run))
+
+    retry_conflicts(record)
 
 
 def _write_run(
