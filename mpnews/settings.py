@@ -41,6 +41,12 @@ class Settings:
         return str(self.warehouse).startswith(LAKE_PREFIX)
 
     @property
+    def location(self) -> str:
+        """The warehouse as other processes should be told it: an absolute file path, or
+        the DuckLake location as given."""
+        return str(self.warehouse) if self.is_lake else str(self.warehouse.resolve())
+
+    @property
     def home(self) -> Path:
         """The folder holding the warehouse, its archive and its internal state.
 

@@ -16,9 +16,9 @@ writers therefore sees every post another worker committed first.
 
 from __future__ import annotations
 
+import importlib
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -63,11 +63,13 @@ def is_lake(location: str | Path) -> bool:
 def extension_path(module: str, name: str, package: str) -> Path:
     """Where the pip package ``package`` keeps the extension ``name`` for this DuckDB."""
     try:
-        imported = __import__(module)
+        imported = importlib.import_module(module)
     except ImportError:
+        imported = None
+    if imported is None or imported.__file__ is None:
         raise WarehouseError(
             f"a DuckLake warehouse needs the package {package}=={duckdb.__version__}"
-        ) from None
+        )
     root = Path(imported.__file__).parent
     return root / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
 
@@ -151,15 +153,6 @@ def retry_conflicts(work: Callable[[], _T], *, attempts: int = CONFLICT_RETRIES)
                 raise
         time.sleep(_BACKOFF_SECONDS * attempt)
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-@contextmanager
-def closing(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Close ``con`` when the block ends."""
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def _is_conflict(exc: BaseException) -> bool:

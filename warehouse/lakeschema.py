@@ -13,6 +13,8 @@ key columns) inside a serialised transaction.
 
 from __future__ import annotations
 
+import contextlib
+
 import duckdb
 
 from mpnews.exceptions import WarehouseError
@@ -46,19 +48,20 @@ def sync_schema(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
     the work done when it retries.
     """
     known = migrations()
-    done = _applied(con, catalog)
     newest = max((m.version for m in known), default=0)
-    if done and max(done) > newest:
-        raise WarehouseError(
-            f"warehouse schema is at version {max(done)} but this mpnews knows only "
-            f"{newest}; upgrade mpnews"
-        )
-    missing = [m for m in known if m.version not in done]
-    if not missing:
-        return []
     reference = _reference()
     try:
         con.execute("BEGIN TRANSACTION")
+        done = _applied(con, catalog)
+        if done and max(done) > newest:
+            raise WarehouseError(
+                f"warehouse schema is at version {max(done)} but this mpnews knows only "
+                f"{newest}; upgrade mpnews"
+            )
+        missing = [m for m in known if m.version not in done]
+        if not missing:
+            con.execute("COMMIT")
+            return []
         _sync_tables(con, reference, catalog)
         _sync_views(con, reference, catalog)
         con.execute(_SEED_TICKET.format(catalog=catalog))
@@ -67,8 +70,11 @@ def sync_schema(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
             [[m.version, m.name] for m in missing],
         )
         con.execute("COMMIT")
-    except duckdb.Error as exc:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        if not isinstance(exc, duckdb.Error):
+            raise
         raise WarehouseError(f"cannot migrate the DuckLake warehouse: {error_line(exc)}") from exc
     finally:
         reference.close()

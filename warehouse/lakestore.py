@@ -13,7 +13,7 @@ from typing import cast
 
 import duckdb
 
-from warehouse.lake import ALIAS, connect_lake, lake_exists
+from warehouse.lake import ALIAS, connect_lake, lake_exists, retry_conflicts
 from warehouse.lakeschema import sync_schema
 from warehouse.lakesql import LakeConnection
 
@@ -25,7 +25,7 @@ def lake_writer(location: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated connection on the lake whose writes DuckLake accepts (``lakesql``)."""
     con = connect_lake(location)
     try:
-        sync_schema(con, ALIAS)
+        retry_conflicts(lambda: sync_schema(con, ALIAS))  # first writers race to create it
         con.execute(f"USE {ALIAS}")
         yield cast(duckdb.DuckDBPyConnection, LakeConnection(con))
     finally:
