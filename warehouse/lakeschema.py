@@ -49,7 +49,7 @@ def sync_schema(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
     """
     known = migrations()
     newest = max((m.version for m in known), default=0)
-    reference = _reference()
+    reference: duckdb.DuckDBPyConnection | None = None
     try:
         con.execute("BEGIN TRANSACTION")
         done = _applied(con, catalog)
@@ -62,6 +62,7 @@ def sync_schema(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
         if not missing:
             con.execute("COMMIT")
             return []
+        reference = _reference()
         _sync_tables(con, reference, catalog)
         _sync_views(con, reference, catalog)
         con.execute(_SEED_TICKET.format(catalog=catalog))
@@ -77,17 +78,21 @@ def sync_schema(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
             raise
         raise WarehouseError(f"cannot migrate the DuckLake warehouse: {error_line(exc)}") from exc
     finally:
-        reference.close()
+        if reference is not None:
+            reference.close()
     return [m.name for m in missing]
 
 
 def _applied(con: duckdb.DuckDBPyConnection, catalog: str) -> set[int]:
+    tables = {r[0] for r in con.execute(_TABLES, [catalog]).fetchall()}
+    if "schema_migrations" in tables:
+        rows = con.execute(f"SELECT version FROM {catalog}.schema_migrations").fetchall()
+        return {int(row[0]) for row in rows}
     con.execute(
-        f"CREATE TABLE IF NOT EXISTS {catalog}.schema_migrations "
+        f"CREATE TABLE {catalog}.schema_migrations "
         "(version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
-    rows = con.execute(f"SELECT version FROM {catalog}.schema_migrations").fetchall()
-    return {int(row[0]) for row in rows}
+    return set()
 
 
 def _reference() -> duckdb.DuckDBPyConnection:
