@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup setup-browser demo test lint format bench clean
+.PHONY: setup setup-browser setup-lake demo test test-lake lint format bench clean
 
 setup: $(STAMP)
 
@@ -18,11 +18,20 @@ $(STAMP): pyproject.toml
 setup-browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install-browser.sh
 
+# PostgreSQL server binaries (Debian package): the shared-warehouse tests start their own
+# throw-away server on 127.0.0.1 as the DuckLake catalog (installed once).
+setup-lake:
+	@sh scripts/install-postgres.sh
+
 demo: setup
 	$(BIN)/mpnews demo
 
-test: setup setup-browser
+test: setup setup-browser setup-lake
 	$(BIN)/python -m pytest
+
+# The shared warehouse alone: DuckLake on a real PostgreSQL, two Prefect workers, one lake.
+test-lake: setup setup-lake
+	$(BIN)/python -m pytest tests/lake
 
 lint: setup
 	$(BIN)/ruff check .

@@ -2,11 +2,13 @@
 
 ``crawl_sharded_flow`` (``mpnews crawl --shards N``) computes the split
 (:func:`mpnews.shards.shard_sources`), starts one run of the ``crawl-shard`` deployment per
-shard on the Prefect server, and waits for them. Each shard run is the ordinary crawl flow
-over the shard's sources, writing the WARC archive under the shared path and loading the
-shared DuckLake. A shard run that fails, crashes, or does not finish within
-``shard_timeout`` seconds (its worker died) is started again with the same run id: loads
-replace the run's rows, so a retried shard neither loses nor doubles a post.
+shard on the Prefect server, and waits for them. It first gives every ``domain:<host>`` tag
+a concurrency limit on the server, so one domain is crawled by one run at a time across all
+workers (a scheduled run and a manual one, say), even though a shard already owns its hosts.
+Each shard run is the ordinary crawl flow over the shard's sources, writing the WARC archive
+under the shared path and loading the shared DuckLake. A shard run that fails, crashes, or
+does not finish within ``shard_timeout`` seconds (its worker died) is started again with the
+same run id: loads replace the run's rows, so a retried shard neither loses nor doubles a post.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.crawl import crawl_flow, new_run_id
+from flows.deployments import ensure_domain_limits
 from flows.progress import report
 from mpnews.config import load_sources
 from mpnews.shards import shard_of, shard_sources
@@ -74,7 +77,9 @@ def crawl_sharded_flow(
     attempts: int = _SHARD_ATTEMPTS,
 ) -> list[dict[str, object]]:
     """Run every non-empty shard on the work pool; one summary dict per shard."""
-    split = shard_sources(load_sources(sources_file), shards)
+    sources = load_sources(sources_file)
+    split = shard_sources(sources, shards)
+    ensure_domain_limits(sources)  # on the server: one crawl per domain across every worker
     run_id = run_id or new_run_id()
     report(f"run {run_id}: {len(split)} shard(s) -> {warehouse}")
     futures = [

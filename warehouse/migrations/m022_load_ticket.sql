@@ -3,8 +3,6 @@
 -- A single-file warehouse has it too (same schema everywhere) but never needs it.
 CREATE TABLE IF NOT EXISTS load_ticket (
     ticket    BIGINT NOT NULL,
-    run_id    VARCHAR,
-    source    VARCHAR,
     loaded_at TIMESTAMPTZ
 );
 INSERT INTO load_ticket (ticket) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM load_ticket);
