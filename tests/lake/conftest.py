@@ -24,9 +24,10 @@ def pg() -> Iterator[PgServer]:
 
 @pytest.fixture
 def lake(pg: PgServer, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A new, initialised DuckLake: catalog in its own database, Parquet under a temp dir."""
-    from warehouse.lake import init_lake
+    """A new lake made by ``mpnews lake init``: catalog in its own database, Parquet in tmp."""
+    from mpnews.cli import main
 
     location = pg.lake(f"lake{next(_NAMES)}")
-    init_lake(location, str(tmp_path_factory.mktemp("lakedata")))
+    data = tmp_path_factory.mktemp("lakedata")
+    assert main(["lake", "--warehouse", location, "init", "--data", str(data)]) == 0
     return location

@@ -202,7 +202,7 @@ def test_two_workers_fill_one_lake_like_one_machine(
     assert len(_rows(lake, _POSTS)) > 10
     runs = "SELECT source, status, posts_found FROM crawl_runs ORDER BY source"
     assert _rows(lake, runs) == _rows(single, runs)
-    crawled = "SELECT DISTINCT source FROM crawl_runs WHERE status = 'succeeded' ORDER BY 1"
+    crawled = "SELECT DISTINCT source FROM crawl_runs ORDER BY 1"  # a failure is archived too
     assert sorted(p.name for p in archive.iterdir()) == [r[0] for r in _rows(lake, crawled)]
 
     # the analyst read all along, never an error, and every snapshot was consistent
