@@ -133,7 +133,7 @@ def _print_rows(rows: list[Row], workers: int) -> None:
 
 def _dedupe() -> str:
     try:
-        module = importlib.import_module("pipeline.neardup")
+        module = importlib.import_module("pipeline.near_duplicates")
         precision, recall = module.evaluate_pairs(DEDUPE_PAIRS)
     except (ImportError, AttributeError, OSError):
         return "n/a"

@@ -20,12 +20,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import alerts
-from flows.progress import report
+from flows import source_health
+from flows.progress import print_progress
 from mpnews.config import Source, load_sources, select_sources
 from mpnews.schedules import domain_tags, retry_transient
 from mpnews.settings import Settings
-from pipeline.health import CrawlStats, judge_crawl
+from pipeline.crawl_stats import CrawlStats
+from pipeline.crawl_verdict import judge_crawl
 from pipeline.ingest import RunExtract, extract_run
 from spiders.incremental import build_state, write_state
 from warehouse.crawlstate import read_crawl_state
@@ -100,7 +101,7 @@ def crawl_source(
         *_politeness(settings),
     ]  # fmt: skip
     started = datetime.now(UTC)
-    report(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
+    print_progress(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
     proc = _run(command, settings.crawl_timeout)
     stats = _read_stats(stats_path)
     return CrawlOutcome(started, datetime.now(UTC), proc.returncode, stats, proc.stderr[-2000:])
@@ -132,10 +133,10 @@ def record_failure(run: RunRecord, settings: Settings) -> None:
 @flow(
     name="mpnews-crawl",
     task_runner=ThreadPoolTaskRunner(max_workers=_CRAWL_CONCURRENCY),  # type: ignore[arg-type]
-    on_failure=[alerts.alert_flow_failure],  # the pipeline itself broke: tell someone
-    on_crashed=[alerts.alert_flow_failure],
+    on_failure=[source_health.alert_flow_failure],  # the pipeline itself broke: tell someone
+    on_crashed=[source_health.alert_flow_failure],
 )
-@retry_transient(report=report)  # a lock or a dropped connection: run again later, with backoff
+@retry_transient(report=print_progress)  # a lock or a dropped connection: retried with backoff
 def crawl_flow(
     sources_file: str,
     warehouse: str | None = None,
@@ -152,7 +153,7 @@ def crawl_flow(
     )
     sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
     run_id = run_id or new_run_id()
-    report(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
+    print_progress(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
     futures: dict[
         PrefectFuture[CrawlOutcome], Source
     ] = {  # tagged domain:<host>, so a Prefect concurrency limit caps each domain
@@ -185,7 +186,7 @@ def _finish_source(
     except Exception as exc:  # noqa: BLE001
         return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
     result = _succeeded(source, outcome, extracted, loaded)
-    alerts.check_source(
+    source_health.check_source(
         settings, source=source, run_id=run_id, stats=outcome.stats, extracted=extracted
     )
     return result
@@ -199,7 +200,7 @@ def _succeeded(
         source.name, "succeeded", pages, len(extracted.posts),
         loaded.posts_new, len(extracted.rejections), None,
     )  # fmt: skip
-    report(
+    print_progress(
         f"  ok        {source.name}: {result.pages_fetched} pages, {result.posts_found} posts "
         f"({result.posts_new} new), {result.rejections} rejected"
     )
@@ -211,8 +212,10 @@ def _fail(
 ) -> SourceResult:
     pages = outcome.stats.pages_fetched if outcome.stats else 0
     record_failure(_run_record(source, outcome, run_id, "failed", reason, None), settings)
-    report(f"  FAILED    {source.name}: {reason}")
-    alerts.check_source(settings, source=source, run_id=run_id, stats=outcome.stats, failure=reason)
+    print_progress(f"  FAILED    {source.name}: {reason}")
+    source_health.check_source(
+        settings, source=source, run_id=run_id, stats=outcome.stats, failure=reason
+    )
     return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["report"]
+__all__ = ["print_progress"]
 
 
-def report(message: str) -> None:
+def print_progress(message: str) -> None:
     """Print one progress line to stderr."""
     print(message, file=sys.stderr, flush=True)

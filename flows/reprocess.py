@@ -17,10 +17,11 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.progress import report
+from flows.progress import print_progress
 from mpnews.config import Source, load_sources, select_sources
 from mpnews.settings import Settings
-from pipeline.health import CrawlStats, judge_crawl
+from pipeline.crawl_stats import CrawlStats
+from pipeline.crawl_verdict import judge_crawl
 from pipeline.ingest import RunExtract, extract_run
 from spiders.archive import ArchivedRun, archived_runs, select_runs
 from warehouse.crawlstate import read_run
@@ -77,14 +78,14 @@ def reprocess_flow(
     sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
     archive = Path(archive_dir) if archive_dir else settings.archive_dir
     start = date.fromisoformat(since) if since else None
-    report(f"reprocess {archive} -> {settings.warehouse}")
+    print_progress(f"reprocess {archive} -> {settings.warehouse}")
     results: list[ReprocessResult] = []
     for source in sources:
         for run in select_runs(archived_runs(archive / source.name), start):
             if not _usable(source, run, settings):
                 continue
             result = reprocess_run(source, run, settings)
-            report(
+            print_progress(
                 f"  ok        {source.name} {run.run_id}: {result.pages} pages, "
                 f"{result.posts_found} posts ({result.posts_new} new, "
                 f"{result.posts_updated} changed), {result.rejections} rejected"

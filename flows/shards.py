@@ -21,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.crawl import crawl_flow, new_run_id
 from flows.deployments import ensure_domain_limits
-from flows.progress import report
+from flows.progress import print_progress
 from mpnews.config import load_sources
 from mpnews.shards import shard_of, shard_sources
 
@@ -41,7 +41,7 @@ def crawl_shard_flow(
 ) -> list[dict[str, object]]:
     """Crawl, extract and load shard ``shard`` of ``shards`` of the sources file."""
     names = shard_of(load_sources(sources_file), shards, shard)
-    report(f"shard {shard + 1}/{shards}: {', '.join(names) or 'no sources'}")
+    print_progress(f"shard {shard + 1}/{shards}: {', '.join(names) or 'no sources'}")
     if not names:
         return []
     return crawl_flow(sources_file, warehouse, list(names), run_id)
@@ -62,7 +62,7 @@ def run_shard(
         state = str(run.state.name) if run.state else "unknown"
         if run.state is not None and run.state.is_completed():
             return {"shard": parameters["shard"], "state": state, "attempts": attempt}
-        report(f"  shard {parameters['shard'] + 1}: {state} (attempt {attempt}); retrying")
+        print_progress(f"  shard {parameters['shard'] + 1}: {state} (attempt {attempt}); retrying")
     return {"shard": parameters["shard"], "state": state, "attempts": attempts}
 
 
@@ -81,7 +81,7 @@ def crawl_sharded_flow(
     split = shard_sources(sources, shards)
     ensure_domain_limits(sources)  # on the server: one crawl per domain across every worker
     run_id = run_id or new_run_id()
-    report(f"run {run_id}: {len(split)} shard(s) -> {warehouse}")
+    print_progress(f"run {run_id}: {len(split)} shard(s) -> {warehouse}")
     futures = [
         run_shard.submit(
             deployment,

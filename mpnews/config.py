@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cronsim import CronSim, CronSimError
 
 from mpnews.exceptions import ConfigError
-from pipeline.health import HealthThresholds
+from mpnews.health_config import HealthThresholds
 
 __all__ = [
     "FAMILIES",

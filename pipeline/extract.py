@@ -28,10 +28,11 @@ from pipeline.dating import (
     find_invalid_date_text,
     parse_date_text,
 )
-from pipeline.dedupe import canonical_url, content_hash
 from pipeline.families import Family, PostBlock, detect_family
 from pipeline.listing import block_document, whole_posts
+from pipeline.post_identity import content_hash
 from pipeline.records import Post, RawPage, Rejected
+from pipeline.urls import canonical_url
 
 __all__ = ["date_page", "decode_body", "extract_page"]
 

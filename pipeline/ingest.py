@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mpnews.config import Source
-from pipeline.archive import iter_pages
 from pipeline.categorise import categorise
-from pipeline.dedupe import collapse, content_hash, post_id
 from pipeline.mps import find_mps, primary_mp
+from pipeline.post_identity import collapse, content_hash, post_id
 from pipeline.process import process_pages
 from pipeline.records import PageSeen, Post, RawPage, Rejected
+from pipeline.warc import iter_pages
 
 __all__ = ["RunExtract", "extract_run", "finalise_post"]
 

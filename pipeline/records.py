@@ -56,7 +56,7 @@ class Post:
     listing page that shows whole posts yields several posts with one ``page_url``).
     ``updated_at`` is a last-modified date when the page shows one; ``date_confidence``
     (0-1) says how sure the dating step is; ``content_hash`` fingerprints the body
-    (:func:`pipeline.dedupe.content_hash`).
+    (:func:`pipeline.post_identity.content_hash`).
     """
 
     url: str

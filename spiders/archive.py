@@ -26,9 +26,9 @@ from scrapy import Request, Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from pipeline.warc import mpnews_headers, warc_date
 from spiders.incremental import (
     NOT_MODIFIED_FLAG,
     NOT_MODIFIED_META,
@@ -233,11 +233,13 @@ class WarcArchiveExtension:
             protocol="HTTP/1.1",
         )
         warc_headers = {
-            "WARC-Date": datetime_to_iso_date(_naive_utc(fetched), use_micros=True),
-            "MPNews-Source": self._source,
-            "MPNews-Run-Id": self.run_id,
-            "MPNews-Requested-URL": redirects[0],
-            "MPNews-Role": page_role(request),
+            "WARC-Date": warc_date(fetched),
+            **mpnews_headers(
+                source=self._source,
+                run_id=self.run_id,
+                requested_url=redirects[0],
+                role=page_role(request),
+            ),
         }
         return self._writer.create_warc_record(
             response.url,
@@ -266,8 +268,3 @@ def _reason_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Unknown"
-
-
-def _naive_utc(when: datetime) -> datetime:
-    """warcio appends its own ``Z``: hand it a naive UTC time (an aware one gives ``+00:00Z``)."""
-    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when

@@ -14,9 +14,10 @@ from twisted.python.failure import Failure
 
 from mpnews.config import Source, source_from_json
 from mpnews.exceptions import ConfigError
+from pipeline.urls import url_key
 from spiders.archive import ROLE_META
 from spiders.incremental import CrawlState
-from spiders.urls import DomainPolicy, absolute_http_url, canonical_key
+from spiders.urls import DomainPolicy, absolute_http_url
 from spiders.xmlfeeds import feed_links
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class SourceSpider(scrapy.Spider):
         """A request for ``url`` read as ``role``, or None (offsite, seen, over budget)."""
         if not self.domain_policy.allows(url):
             return None
-        key = canonical_key(url)
+        key = url_key(url)
         if key in self._seen:
             return None
         if role == "post" and self.crawl_state.is_fresh_post(url, self.source.recheck_days):
@@ -149,7 +150,7 @@ class SourceSpider(scrapy.Spider):
 
     def mark_seen(self, response: Response) -> None:
         """Remember the final URL of a redirected response so it is not fetched again."""
-        self._seen.add(canonical_key(response.url))
+        self._seen.add(url_key(response.url))
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Feed items are posts."""

@@ -30,10 +30,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
-from spiders.urls import canonical_key
+from pipeline.urls import url_key
+from pipeline.warc import UNREADABLE, WarcResponse, iter_responses, read_response_at
 
 if TYPE_CHECKING:
     from typing import Self
@@ -139,14 +138,14 @@ class CrawlState:
     """The state file, looked up by canonical URL."""
 
     def __init__(self, states: Iterable[UrlState] = (), *, recheck_all: bool = False) -> None:
-        self._by_key = {canonical_key(s.url): s for s in states}
+        self._by_key = {url_key(s.url): s for s in states}
         self.recheck_all = recheck_all
 
     def __len__(self) -> int:
         return len(self._by_key)
 
     def get(self, url: str) -> UrlState | None:
-        return self._by_key.get(canonical_key(url))
+        return self._by_key.get(url_key(url))
 
     def is_fresh_post(self, url: str, recheck_days: int, now: datetime | None = None) -> bool:
         """A known post confirmed within ``recheck_days``: not requested this run."""
@@ -192,7 +191,7 @@ def build_state(seen: Iterable[UrlSeen], source_archive: str | Path) -> list[Url
         if row.ok_warc_file:
             if row.ok_warc_file not in indexes:
                 indexes[row.ok_warc_file] = _last_ok(read_index(folder / row.ok_warc_file))
-            entry = indexes[row.ok_warc_file].get(canonical_key(row.url))
+            entry = indexes[row.ok_warc_file].get(url_key(row.url))
             if entry is not None:
                 state = replace(
                     state,
@@ -226,17 +225,13 @@ def read_previous(state: UrlState) -> tuple[str, list[tuple[str, str]], bytes] |
         return None
     assert state.warc_path is not None and state.offset is not None
     try:
-        with open(state.warc_path, "rb") as stream:
-            stream.seek(state.offset)
-            record = next(iter(ArchiveIterator(stream)))
-            http = record.http_headers
-            if record.rec_type != "response" or http is None or http.get_statuscode() != "200":
-                return None
-            url = record.rec_headers.get_header("WARC-Target-URI") or state.url
-            return url, list(http.headers), record.content_stream().read()
-    except (OSError, StopIteration, ArchiveLoadFailed, ValueError) as exc:
+        record = read_response_at(state.warc_path, state.offset)
+    except UNREADABLE as exc:
         logger.info("Cannot re-read %s from %s: %s", state.url, state.warc_path, exc)
         return None
+    if record is None or record.status != 200:
+        return None
+    return record.final_url or state.url, list(record.headers), record.body
 
 
 class ConditionalGetMiddleware:
@@ -323,34 +318,29 @@ def _last_ok(entries: Iterable[IndexEntry]) -> dict[str, IndexEntry]:
     found: dict[str, IndexEntry] = {}
     for entry in entries:
         if entry.status == 200:
-            found[canonical_key(entry.url)] = entry
-            found.setdefault(canonical_key(entry.final_url), entry)
+            found[url_key(entry.url)] = entry
+            found.setdefault(url_key(entry.final_url), entry)
     return found
 
 
 def _scan(warc_path: str | Path) -> Iterator[IndexEntry]:
     try:
-        with open(warc_path, "rb") as stream:
-            records = ArchiveIterator(stream)
-            for record in records:
-                if record.rec_type == "response":
-                    offset = records.get_record_offset()
-                    yield _entry(record.rec_headers, record.http_headers, offset)
-    except (OSError, ArchiveLoadFailed) as exc:
+        for record in iter_responses(warc_path, bodies=False):
+            yield _entry(record)
+    except UNREADABLE as exc:
         logger.info("Cannot index %s: %s", warc_path, exc)
 
 
-def _entry(warc: Any, http: Any, offset: int) -> IndexEntry:
-    final = warc.get_header("WARC-Target-URI") or ""
+def _entry(record: WarcResponse) -> IndexEntry:
     return IndexEntry(
-        url=warc.get_header("MPNews-Requested-URL") or final,
-        final_url=final,
-        status=int(http.get_statuscode() or 0) if http else 0,
-        role=warc.get_header("MPNews-Role") or "other",
-        offset=offset,
-        fetched_at=warc.get_header("WARC-Date") or "",
-        etag=http.get_header("ETag") if http else None,
-        last_modified=http.get_header("Last-Modified") if http else None,
+        url=record.requested_url,
+        final_url=record.final_url,
+        status=record.status,
+        role=record.role,
+        offset=record.offset,
+        fetched_at=record.warc_date,
+        etag=record.header("ETag"),
+        last_modified=record.header("Last-Modified"),
     )
 
 

@@ -10,12 +10,13 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
+from pipeline.urls import url_key
 from spiders.archive import page_role
 from spiders.base import SourceSpider, anchors, feed_alternates
 from spiders.families import GENERIC, Family, detect_family, get_family, link_role
 from spiders.families.news import is_article_url, news_link_role
 from spiders.mp_site import listing_links
-from spiders.urls import absolute_http_url, canonical_key
+from spiders.urls import absolute_http_url
 from spiders.xmlfeeds import parse_sitemap, robots_sitemaps
 
 __all__ = ["NewsSiteSpider", "section_links"]
@@ -95,9 +96,9 @@ class NewsSiteSpider(SourceSpider):
         if sitemap.kind == "index":
             yield from self.follow_all((u, "sitemap") for u in urls)
             return
-        fronts = {canonical_key(u) for u in self.source.start_urls}
+        fronts = {url_key(u) for u in self.source.start_urls}
         family = self._last_family or self.family_for(response)
-        articles = (u for u in urls if canonical_key(u) not in fronts and _article(family, u))
+        articles = (u for u in urls if url_key(u) not in fronts and _article(family, u))
         yield from self.follow_all((u, "post") for u in articles)
 
 

@@ -1,32 +1,21 @@
-"""URL hygiene for the spiders: cleaning, canonical keys and the allowed-domain check."""
+"""URL hygiene for the spiders: absolute http(s) links and the allowed-domain check.
+
+Canonical spelling and "same page" keys are :mod:`pipeline.urls`, shared with ``post_id``.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
-from w3lib.url import canonicalize_url, safe_url_string
+from w3lib.url import safe_url_string
 
-__all__ = ["DomainPolicy", "absolute_http_url", "canonical_key", "clean_url"]
+from pipeline.urls import strip_tracking
 
-_TRACKING = re.compile(r"^(utm_[a-z0-9_]*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid)$", re.I)
+__all__ = ["DomainPolicy", "absolute_http_url"]
+
 _SCHEMES = frozenset({"http", "https"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def clean_url(url: str) -> str:
-    """Drop the fragment and tracking parameters (utm_*, fbclid, gclid, ...)."""
-    parts = urlsplit(url)
-    if parts.query:
-        keep = [p for p in parts.query.split("&") if not _TRACKING.match(p.split("=", 1)[0])]
-        parts = parts._replace(query="&".join(keep))
-    return urlunsplit(parts._replace(fragment=""))
-
-
-def canonical_key(url: str) -> str:
-    """A stable key for "the same page": cleaned, then w3lib-canonicalised."""
-    return canonicalize_url(clean_url(url), keep_fragments=False)
 
 
 def absolute_http_url(href: str, base: str) -> str | None:
@@ -38,7 +27,7 @@ def absolute_http_url(href: str, base: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in _SCHEMES or not parts.hostname:
         return None
-    return clean_url(url)
+    return strip_tracking(url)
 
 
 class DomainPolicy:

@@ -8,7 +8,7 @@ rolled back, nothing is published, and WarehouseError says which run failed.
   earliest sighting) and takes ``last_seen_at``/``last_run_id`` and its content (title,
   body, categories, ...) from the newest sighting.
 * ``post_sightings``: one row per (post_id, url, source), same first/last semantics.
-  A copy of another post (same or near-same body, ``warehouse.dupindex``) is stored as a
+  A copy of another post (same or near-same body, ``warehouse.near_duplicate_index``) is stored as a
   sighting of the original only; ``post_mps`` follows the post's newest content.
 * ``pages`` and ``rejections``: a load is the complete record of its run, so the rows
   of its (run_id, source) are replaced; re-processing a run with a better extractor
@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from mpnews.exceptions import WarehouseError
 from pipeline.records import PageSeen, Post, Rejected
-from warehouse import arrow, dupindex
+from warehouse import arrow, near_duplicate_index
 from warehouse.db import error_line
 from warehouse.lake import retry_conflicts
 from warehouse.rows import LoadResult, PostRow, RunRecord
@@ -203,7 +203,7 @@ def _write_run(
     for name, table in tables.items():
         con.register(name, table)
     try:
-        dupindex.resolve(con)
+        near_duplicate_index.resolve(con)
         con.execute(_STAGE_POSTS)
         con.execute(_STAGE_SIGHTINGS)
         posts_new, posts_updated = con.execute(_COUNT_CHANGES).fetchone() or (0, 0)
@@ -211,7 +211,7 @@ def _write_run(
         con.execute(_UPSERT_POSTS)
         con.execute(_UPSERT_SIGHTINGS)
         con.execute(_REPLACE_POST_MPS)
-        dupindex.finish(con)
+        near_duplicate_index.finish(con)
         sightings = _count(con, "incoming_sightings")
         _replace_run_rows(con, run, "pages", "stage_pages")
         _replace_run_rows(con, run, "rejections", "stage_rejections")

@@ -11,7 +11,7 @@ from mpnews.exceptions import WarehouseError
 from mpnews.settings import Settings
 
 if TYPE_CHECKING:
-    from warehouse.health import SourceStatus
+    from warehouse.health_records import SourceStatus
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the table; exit 1 when any alert is open (so a script can page someone)."""
     from warehouse.db import exists
-    from warehouse.health import source_status
+    from warehouse.health_records import source_status
 
     if not exists(settings.warehouse):
         raise WarehouseError(

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.alerts import check_source
+from flows.source_health import check_source
 from mpnews.cli import main
 from mpnews.config import Source
 from mpnews.settings import Settings
-from pipeline.health import CrawlStats
+from pipeline.crawl_stats import CrawlStats
 from pipeline.ingest import RunExtract
 from pipeline.records import Post
 from warehouse.load import load_run, record_run

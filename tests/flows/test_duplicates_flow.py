@@ -18,9 +18,9 @@ import duckdb
 import pytest
 
 from mpnews.config import Source
-from pipeline.archive import write_pages
 from pipeline.ingest import extract_run
 from pipeline.records import RawPage
+from pipeline.warc import write_pages
 from warehouse.load import load_run
 from warehouse.rows import RunRecord
 

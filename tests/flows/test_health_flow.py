@@ -13,11 +13,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows.alerts import check_source
+from flows.source_health import check_source
 from mpnews.config import Source
 from mpnews.receiver import WebhookReceiver
 from mpnews.settings import Settings
-from pipeline.health import CHECKS, CrawlStats
+from pipeline.crawl_stats import CrawlStats
+from pipeline.health_checks import CHECKS
 from pipeline.ingest import RunExtract
 from pipeline.records import Post, Rejected
 from warehouse.load import load_run, record_run

@@ -10,9 +10,9 @@ import duckdb
 from pipeline_pages import FETCHED, WEEBLY, fixture_page, make_raw_page
 
 from mpnews.config import Source
-from pipeline.dedupe import collapse
 from pipeline.extract import extract_page
 from pipeline.ingest import finalise_post
+from pipeline.post_identity import collapse
 from pipeline.records import Post
 from warehouse.load import load_run
 from warehouse.rows import RunRecord

@@ -8,10 +8,10 @@ import lxml.html
 from pipeline_pages import FIXTURES, WEEBLY, fixture_page
 from test_extract import assert_clean
 
-from pipeline.dedupe import collapse
 from pipeline.extract import extract_page
 from pipeline.families import detect_family
 from pipeline.listing import whole_posts
+from pipeline.post_identity import collapse
 from pipeline.records import RawPage
 
 SAME_TITLE = "Labour needs to become a party of progressive internationalism once again"

@@ -8,7 +8,7 @@ from functools import partial
 
 from pipeline_pages import make_raw_page
 
-from pipeline.dedupe import collapse
+from pipeline.post_identity import collapse
 from pipeline.process import date_pages, process_pages
 from pipeline.records import Post, RawPage, Rejected
 

@@ -12,8 +12,8 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from mpnews.config import Source
-from pipeline.archive import write_pages
 from pipeline.records import RawPage
+from pipeline.warc import write_pages
 from spiders.archive import ArchivedRun, select_runs
 from spiders.incremental import (
     NOT_MODIFIED_FLAG,

@@ -1,4 +1,4 @@
--- The duplicate index (pipeline/neardup.py, warehouse/dupindex.py). One fingerprint per post
+-- The duplicate index (pipeline/near_duplicates.py, warehouse/near_duplicate_index.py). One fingerprint per post
 -- id ever loaded (one per URL): canonical_id is the posts row it is stored under (itself when
 -- it is the original); minhash is 128 little-endian uint32 (a MinHash of word 5-grams of
 -- the normalised body). post_lsh_bands holds the LSH band keys of bodies long enough to

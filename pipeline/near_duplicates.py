@@ -1,6 +1,6 @@
 """Near-duplicate posts: MinHash signatures, an LSH index, and duplicate groups.
 
-A body is normalised (``dedupe.normalise_text``), cut into word 5-gram shingles and
+A body is normalised (``post_identity.normalise_text``), cut into word 5-gram shingles and
 summarised by a 128-permutation MinHash (datasketch, fixed seed, so a signature computed
 today matches one stored years ago). Two posts are copies when their bodies are identical
 after normalisation (same ``content_hash``) or their estimated Jaccard similarity reaches
@@ -9,7 +9,7 @@ different post.
 
 :func:`find_duplicates` is pure: it takes the new posts' fingerprints and an index of
 known ones (``DuplicateIndex``; the warehouse fills it from ``post_fingerprints`` and
-``post_lsh_bands``, see ``warehouse.dupindex``) and says which post of each group
+``post_lsh_bands``, see ``warehouse.near_duplicate_index``) and says which post of each group
 is the canonical one: the earliest published, then a news site's over an MP site's
 cross-post, then the first seen.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from pipeline.dedupe import content_hash, normalise_text
+from pipeline.post_identity import content_hash, normalise_text
 
 __all__ = [
     "LSH_THRESHOLD",

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.neardup import (
+from pipeline.near_duplicates import (
     NUM_PERM,
     THRESHOLD,
     DuplicateIndex,

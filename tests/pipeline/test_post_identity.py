@@ -11,16 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pipeline_pages import FETCHED, make_raw_page
 
-from pipeline.dedupe import (
-    canonical_url,
-    collapse,
-    content_hash,
-    normalise_text,
-    post_id,
-    url_key,
-)
 from pipeline.extract import extract_page
+from pipeline.post_identity import collapse, content_hash, normalise_text, post_id
 from pipeline.records import Post
+from pipeline.urls import canonical_url, url_key
 
 BASE = "https://www.example.org/news/a-post"
 

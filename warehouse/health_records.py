@@ -17,9 +17,9 @@ from typing import Any
 
 import duckdb
 
-from mpnews.alerting import Alert, HealthState
+from mpnews.alert_policy import Alert, HealthState
 from mpnews.exceptions import WarehouseError
-from pipeline.health import SourceHistory
+from pipeline.health_checks import SourceHistory
 from warehouse.db import error_line
 from warehouse.lake import retry_conflicts
 from warehouse.snapshot import reader, writer

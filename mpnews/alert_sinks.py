@@ -1,8 +1,4 @@
-"""Health checks after each source's crawl, and alerts for the person on call.
-
-``check_source`` runs the checks (``pipeline.health``) on a finished run beside the source's
-history (``warehouse.health``), lets the state machine (``mpnews.alerting``) decide what to
-send, sends it to every configured sink and records states and alerts in the warehouse.
+"""Alert delivery: the payloads and the sinks they go to.
 
 Sinks, from the environment only (see ``Settings``):
 
@@ -14,40 +10,26 @@ Sinks, from the environment only (see ``Settings``):
 
 Sink URLs are secrets: never logged, never stored (the ``alerts`` table keeps only sink kinds
 such as ``webhook`` or ``apprise:mailto``). A sink that is down costs a warning, never the run.
-A failed source (``crawl_runs.status = 'failed'``) is reported on every run it fails.
+When to alert is :mod:`mpnews.alert_policy`; the flows call both (:mod:`flows.source_health`).
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
 
-from flows.progress import report
-from mpnews.alerting import Alert, decide, flow_alert, load_thresholds
+from mpnews.alert_policy import Alert
 from mpnews.config import Source
 from mpnews.settings import Settings
-from pipeline.health import (
-    CrawlStats,
-    HealthThresholds,
-    RunFacts,
-    run_checks,
-)
-from pipeline.ingest import RunExtract
-from warehouse import health
 
 __all__ = [
-    "alert_flow_failure",
     "alert_payload",
-    "check_source",
     "deliver",
     "failure_payload",
     "notify_failure",
@@ -57,31 +39,6 @@ __all__ = [
 _log = logging.getLogger(__name__)
 _ATTEMPTS = 3
 _COLORS = {"firing": "danger", "reminder": "warning", "resolved": "good"}
-
-
-def check_source(
-    settings: Settings,
-    *,
-    source: Source,
-    run_id: str,
-    stats: CrawlStats | None,
-    failure: str | None = None,
-    extracted: RunExtract | None = None,
-    now: datetime | None = None,
-) -> list[Alert]:
-    """Judge one finished run, alert on changes, record the result; never raises.
-
-    ``failure`` is the reason the run failed (None when it was loaded). Returns the
-    alerts sent. If the health step itself breaks, a failed source is still reported.
-    """
-    try:
-        return _check_source(settings, source, run_id, stats, failure, extracted, now)
-    except Exception as exc:  # noqa: BLE001 - health must never cost the run
-        _log.warning("health checks for %s failed: %s", source.name, _describe(exc))
-        report(f"  WARNING   health checks for {source.name} failed: {_describe(exc)}")
-        if failure is not None:
-            notify_failure(settings, run_id=run_id, source=source, reason=failure)
-        return []
 
 
 def deliver(settings: Settings, alert: Alert) -> Alert:
@@ -135,29 +92,6 @@ def alert_payload(alert: Alert) -> dict[str, object]:
     }
 
 
-def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> None:
-    """Prefect ``on_failure``/``on_crashed`` hook: the pipeline itself broke; tell someone."""
-    try:
-        params = dict(getattr(flow_run, "parameters", None) or {})
-        warehouse = params.get("warehouse")
-        settings = Settings.from_env(warehouse=Path(warehouse) if warehouse else None)
-        name = getattr(state, "name", "Failed")
-        detail = (getattr(state, "message", None) or "").strip() or "no detail"
-        run_id = str(params.get("run_id") or getattr(flow_run, "name", None) or flow_run.id)
-        alert = flow_alert(
-            run_id=run_id,
-            now=datetime.now(UTC),
-            message=f"crawl flow {getattr(flow, 'name', 'mpnews-crawl')} {name.lower()}: {detail}",
-            numbers={"flow_run_id": str(flow_run.id), "state": name},
-        )
-        sent = deliver(settings, alert)
-        report(f"  ALERT     pipeline: {alert.message}")
-        if settings.warehouse.is_file():
-            health.record_health(settings.warehouse, [], [sent])
-    except Exception as exc:  # noqa: BLE001 - a hook must not mask the flow's own error
-        _log.warning("could not alert on the failed flow: %s", _describe(exc))
-
-
 def failure_payload(*, run_id: str, source: Source, reason: str) -> dict[str, object]:
     """The JSON body sent for one failed source when the health step is unavailable."""
     return {
@@ -195,68 +129,6 @@ def post_webhook(url: str, payload: dict[str, object], *, timeout: float = 10.0)
             _log.warning("alert webhook refused the alert: HTTP %d", response.status_code)
             return False
     return False
-
-
-def _check_source(
-    settings: Settings,
-    source: Source,
-    run_id: str,
-    stats: CrawlStats | None,
-    failure: str | None,
-    extracted: RunExtract | None,
-    now: datetime | None,
-) -> list[Alert]:
-    now = now or datetime.now(UTC)
-    thresholds = _thresholds(settings)
-    facts = _facts(source, run_id, stats, failure, extracted)
-    history = health.source_history(
-        settings.warehouse, source.name, run_id=run_id, runs=thresholds.median_runs
-    )
-    results = run_checks(facts, history, thresholds, now=now)
-    states, alerts = decide(
-        results,
-        health.health_states(settings.warehouse, source.name),
-        source=source.name,
-        kind=source.kind,
-        run_id=run_id,
-        now=now,
-        remind_after=timedelta(hours=thresholds.remind_after_hours),
-        run_failed=failure is not None,
-        last_error=facts.last_error,
-    )
-    sent = [deliver(settings, alert) for alert in alerts]
-    for alert in sent:
-        report(f"  ALERT     {alert.source}: {alert.check} {alert.state}: {alert.message}")
-    health.record_health(settings.warehouse, states, sent)
-    return sent
-
-
-def _thresholds(settings: Settings) -> HealthThresholds:
-    if settings.sources.is_file():
-        return load_thresholds(settings.sources)
-    return HealthThresholds()
-
-
-def _facts(
-    source: Source,
-    run_id: str,
-    stats: CrawlStats | None,
-    failure: str | None,
-    extracted: RunExtract | None,
-) -> RunFacts:
-    reasons = Counter(r.reason for r in extracted.rejections) if extracted else Counter()
-    top = reasons.most_common(1)
-    return RunFacts(
-        source=source.name,
-        kind=source.kind,
-        run_id=run_id,
-        stats=stats,
-        failure=failure,
-        posts_found=len(extracted.posts) if extracted else 0,
-        rejections=len(extracted.rejections) if extracted else 0,
-        top_rejection=top[0][0] if top else None,
-        no_new_post_days=source.no_new_post_days,
-    )
 
 
 def _notify_apprise(url: str, alert: Alert) -> bool:
@@ -350,8 +222,3 @@ def _status(alert: Alert) -> str:
     if alert.state == "resolved":
         return "recovered"
     return "failed" if alert.run_failed else "failing"
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"[:300]

@@ -1,10 +1,10 @@
 """The duplicate index that lives with the warehouse, and folding copies into one post.
 
 Within a load's transaction (``warehouse.load``), :func:`resolve` reads the staged posts
-(``stage_posts``), fingerprints them (``pipeline.neardup``), fetches from
+(``stage_posts``), fingerprints them (``pipeline.near_duplicates``), fetches from
 ``post_fingerprints``/``post_lsh_bands`` only the known posts that could match (same id,
 same body hash, or a shared LSH band key: the LSH lookup is a join, so no index has to
-be rebuilt in memory), and runs :func:`pipeline.neardup.find_duplicates`. It leaves
+be rebuilt in memory), and runs :func:`pipeline.near_duplicates.find_duplicates`. It leaves
 ``stage_resolved``: the staged rows with ``post_id`` set to their group's canonical post
 and ``is_copy`` true for a copy, whose row is only a sighting (its content never
 overwrites the original's). :func:`finish` then folds any canonical post that a more
@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pipeline.neardup import (
+from pipeline.near_duplicates import (
     MIN_WORDS,
     DuplicateGroup,
     DuplicateIndex,

@@ -1,4 +1,7 @@
-"""Post identity: canonical URLs, stable ids, body fingerprints, and collapsing copies."""
+"""Post identity: stable ids, body fingerprints, and collapsing copies of one post.
+
+URL spelling (``canonical_url``, ``url_key``) is :mod:`pipeline.urls`, shared with the crawler.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +9,18 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-from w3lib.url import safe_url_string
 
 from pipeline.records import Post
+from pipeline.urls import canonical_url, url_key
 
 __all__ = [
-    "canonical_url",
     "collapse",
     "content_hash",
     "date_strength",
     "normalise_text",
     "post_id",
-    "url_key",
 ]
 
-_TRACKING = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|"
-    r"igshid|ref_src|cmpid|ito|at_medium|at_campaign|amp)$",
-    re.I,
-)
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_SLASHES = re.compile(r"/{2,}")
-_HOST_PREFIX = re.compile(r"^(www\d?|amp)\.(?=[^.]+\.)", re.I)
-_AMP_FILE = re.compile(r"^(.+?)\.amp(\.html?)?$", re.I)
 _PUNCT = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
 
@@ -46,29 +36,6 @@ _SOURCE_STRENGTH = {
     "htmldate": 0.3,
     "fallback": 0.2,
 }
-
-
-def canonical_url(url: str) -> str:
-    """One spelling per page: lowercase scheme/host, no default port, fragment,
-    tracking or AMP markers; sorted query. A trailing slash is kept as the site spells
-    its permalinks (``url_key`` ignores it when matching copies)."""
-    parts = urlsplit(safe_url_string(url.strip()))
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = sorted((k, v) for k, v in pairs if not _is_noise(k, v))
-    return urlunsplit((scheme, host, _clean_path(parts.path), urlencode(query), ""))
-
-
-def url_key(url: str) -> str:
-    """The key every spelling of one page shares: the canonical URL without scheme,
-    ``www.``/``amp.`` host prefix or trailing slash (``//example.org/news/a-post``)."""
-    parts = urlsplit(canonical_url(url))
-    host = _HOST_PREFIX.sub("", parts.netloc)
-    path = parts.path[:-1] if parts.path.endswith("/") and parts.path != "/" else parts.path
-    return urlunsplit(("", host, path, parts.query, ""))
 
 
 def post_id(url: str) -> str:
@@ -110,23 +77,6 @@ def collapse(posts: Iterable[Post]) -> list[Post]:
             seen.add(key)
             kept.append(post)
     return sorted(kept, key=lambda p: canonical_url(p.url))
-
-
-def _is_noise(key: str, value: str) -> bool:
-    return bool(_TRACKING.match(key)) or (key.lower() == "outputtype" and value.lower() == "amp")
-
-
-def _clean_path(path: str) -> str:
-    path = _SLASHES.sub("/", path or "/")
-    trailing = path.endswith("/")
-    segments = [s for s in path.split("/") if s]
-    if segments and segments[-1].lower() == "amp":
-        segments.pop()
-    if segments and segments[0].lower() == "amp":
-        segments.pop(0)
-    if segments and (amp_file := _AMP_FILE.match(segments[-1])):
-        segments[-1] = amp_file.group(1) + (amp_file.group(2) or "")
-    return "/" + "/".join(segments) + ("/" if trailing and segments else "")
 
 
 def _preference(post: Post) -> tuple[object, ...]:

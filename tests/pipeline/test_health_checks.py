@@ -1,4 +1,4 @@
-"""Each health check fires on a bad run and passes (recovers) on a good one; thresholds parse."""
+"""Each health check fires on a bad run and passes (recovers) on a good one."""
 
 from __future__ import annotations
 
@@ -7,17 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mpnews.config import parse_sources
-from mpnews.exceptions import ConfigError
-from pipeline.health import (
-    CHECKS,
-    CrawlStats,
-    HealthThresholds,
-    RunFacts,
-    SourceHistory,
-    failed_check,
-    run_checks,
-)
+from mpnews.health_config import HealthThresholds
+from pipeline.crawl_stats import CrawlStats
+from pipeline.crawl_verdict import failed_check
+from pipeline.health_checks import CHECKS, RunFacts, SourceHistory, run_checks
 
 NOW = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 LIMITS = HealthThresholds()
@@ -157,40 +150,3 @@ def test_no_new_post_limit_per_kind_and_per_source() -> None:
     assert _result(replace(news, no_new_post_days=7), history, "no_new_post").ok
     never = SourceHistory((), None, first_run_at=NOW - timedelta(days=40))
     assert "no post at all" in _result(GOOD, never, "no_new_post").message
-
-
-def test_thresholds_default_and_parse() -> None:
-    assert HealthThresholds.from_table(None) == HealthThresholds()
-    parsed = HealthThresholds.from_table(
-        {"http_error_rate": 0.1, "remind_after_hours": 6, "no_new_post_days": {"news_site": 5}}
-    )
-    assert parsed.http_error_rate == 0.1 and parsed.remind_after_hours == 6.0
-    assert parsed.no_new_post_limit("news_site") == 5
-    assert parsed.no_new_post_limit("mp_site") == 30
-
-
-@pytest.mark.parametrize(
-    ("table", "words"),
-    [
-        ({"http_error_rate": 2}, "'http_error_rate' must be a fraction"),
-        ({"min_requests": 0}, "'min_requests' must be a positive whole number"),
-        ({"remind_after_hours": "daily"}, "'remind_after_hours' must be a positive number"),
-        ({"no_new_post_days": {"blog": 3}}, "unknown kind 'blog'"),
-        ({"thresold": 1}, "unknown key 'thresold'"),
-    ],
-)
-def test_bad_thresholds_fail_at_start_up_naming_file_and_key(
-    table: dict[str, object], words: str
-) -> None:
-    with pytest.raises(ConfigError, match=r"sources.toml: \[health\]") as info:
-        HealthThresholds.from_table(table, origin="sources.toml")
-    assert words in str(info.value)
-
-
-def test_sources_file_health_table_is_validated_when_loading_sources() -> None:
-    text = (
-        '[health]\nrejection_rate = 1.5\n\n[[source]]\nname = "jo"\nkind = "news_site"\n'
-        'start_urls = ["https://news.example/"]\n'
-    )
-    with pytest.raises(ConfigError, match="'rejection_rate' must be a fraction"):
-        parse_sources(text, origin="sources.toml")

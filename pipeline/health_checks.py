@@ -1,8 +1,9 @@
-"""Judge a finished crawl: did the source succeed, and is it healthy?
+"""Health checks on a finished source run: is the source healthy?
 
-``judge_crawl`` says whether a run is usable at all (one line when it is not). The health
-checks look at a finished run (its stats, posts and rejections) beside the source's recent
-history and return one :class:`CheckResult` per check. All pure: no IO, no clock.
+The checks look at a finished run (its stats, posts and rejections) beside the source's recent
+history and return one :class:`CheckResult` per check. All pure: no IO, no clock. Whether a
+crawl is usable at all is :mod:`pipeline.crawl_verdict`; the thresholds are the ``[health]``
+table (:mod:`mpnews.health_config`).
 
 Checks (names as stored in ``health_state`` and ``alerts``):
 
@@ -21,21 +22,19 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from mpnews.exceptions import ConfigError
+from mpnews.health_config import HealthThresholds
+from pipeline.crawl_stats import CrawlStats
+from pipeline.crawl_verdict import failed_check
 
 __all__ = [
     "CHECKS",
     "CheckResult",
-    "CrawlStats",
-    "HealthThresholds",
+    "Numbers",
     "RunFacts",
     "SourceHistory",
-    "failed_check",
-    "judge_crawl",
     "run_checks",
 ]
 
@@ -49,151 +48,7 @@ CHECKS = (
     "rejection_rate",
     "no_new_post",
 )
-_PIPELINE_FAILURES = ("extract failed", "load failed")
-_ROBOTS_FAILURE = "robots.txt blocks"
 Numbers = Mapping[str, int | float | str | None]
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlStats:
-    """What one crawl subprocess reported (see docs/architecture.md, "Crawl step")."""
-
-    pages_fetched: int
-    status_counts: Mapping[str, int]
-    errors: tuple[Mapping[str, str], ...]
-    robots_blocked: int
-    finish_reason: str
-    warc_path: str | None
-    errors_total: int | None = None
-    skipped: int = 0  # known post permalinks not requested (incremental crawl)
-    skipped_posts: int = 0  # ... of which hold a stored post
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> CrawlStats:
-        errors = tuple(data.get("errors") or ())
-        return cls(
-            pages_fetched=int(data.get("pages_fetched") or 0),
-            status_counts={str(k): int(v) for k, v in (data.get("status_counts") or {}).items()},
-            errors=errors,
-            robots_blocked=int(data.get("robots_blocked") or 0),
-            finish_reason=str(data.get("finish_reason") or "unknown"),
-            warc_path=data.get("warc_path"),
-            errors_total=int(data.get("errors_total") or len(errors)),
-            skipped=int(data.get("skipped") or 0),
-            skipped_posts=int(data.get("skipped_posts") or 0),
-        )
-
-    @property
-    def ok_responses(self) -> int:
-        return sum(n for code, n in self.status_counts.items() if code.startswith(("2", "3")))
-
-    @property
-    def responses(self) -> int:
-        return sum(self.status_counts.values())
-
-    @property
-    def error_responses(self) -> int:
-        """Responses with a 4xx or 5xx status."""
-        return sum(n for code, n in self.status_counts.items() if code.startswith(("4", "5")))
-
-    @property
-    def download_errors(self) -> int:
-        """Requests that got no response at all (refused, timed out, DNS, ...)."""
-        return max(self.errors_total or 0, len(self.errors))
-
-    @property
-    def not_modified(self) -> int:
-        """304 responses: the page is unchanged since the last run (incremental crawl)."""
-        return int(self.status_counts.get("304", 0))
-
-    @property
-    def first_error(self) -> str | None:
-        """The first download error as ``reason (url)``, or None."""
-        if not self.errors:
-            return None
-        first = self.errors[0]
-        return f"{first.get('reason', 'error')} ({first.get('url', '?')})"
-
-
-def judge_crawl(
-    stats: CrawlStats | None,
-    *,
-    returncode: int,
-    stderr_tail: str = "",
-    start_urls: tuple[str, ...] = (),
-) -> str | None:
-    """None when the crawl is usable; otherwise the reason it failed, on one line."""
-    if stats is None:
-        detail = _last_line(stderr_tail) or "no stats written"
-        return f"crawler exited with status {returncode}: {detail}"
-    if stats.ok_responses == 0:
-        return _unreachable_reason(stats, start_urls)
-    return None
-
-
-def _unreachable_reason(stats: CrawlStats, start_urls: tuple[str, ...]) -> str:
-    if stats.errors:
-        on_start = [e for e in stats.errors if e.get("url") in start_urls]
-        first = (on_start or list(stats.errors))[0]
-        return f"site unreachable: {first.get('reason', 'error')} ({first.get('url', '?')})"
-    if stats.status_counts:
-        codes = ", ".join(f"{n}x HTTP {c}" for c, n in sorted(stats.status_counts.items()))
-        return f"no successful response: {codes}"
-    if stats.robots_blocked:
-        return f"robots.txt blocks every start URL ({stats.robots_blocked} requests refused)"
-    return f"nothing fetched (finish reason: {stats.finish_reason})"
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else ""
-
-
-@dataclass(frozen=True, slots=True)
-class HealthThresholds:
-    """When a check fails. Read from the ``[health]`` table of the sources file.
-
-    Rates are fractions (0.25 = 25%). ``no_new_post_days`` is per kind; a source's own
-    ``no_new_post_days`` wins.
-    """
-
-    http_error_rate: float = 0.25
-    min_requests: int = 10
-    robots_blocked_rate: float = 0.5
-    post_drop_ratio: float = 0.5
-    median_runs: int = 5
-    min_history_runs: int = 3
-    rejection_rate: float = 0.5
-    min_pages: int = 5
-    no_new_post_days: Mapping[str, int] | None = None
-    remind_after_hours: float = 24.0
-
-    def no_new_post_limit(self, kind: str, override: int | None = None) -> int:
-        """Days without a new post before ``no_new_post`` fails, for a source of ``kind``."""
-        if override is not None:
-            return override
-        limits = self.no_new_post_days or _DEFAULT_NO_NEW_POST_DAYS
-        return limits.get(kind, _DEFAULT_NO_NEW_POST_DAYS.get(kind, 30))
-
-    @classmethod
-    def from_table(cls, table: object, *, origin: str = "<sources>") -> HealthThresholds:
-        """Validate a ``[health]`` table (None or missing: the defaults). Raises ConfigError."""
-        if table is None:
-            return cls()
-        where = f"{origin}: [health]"
-        if not isinstance(table, Mapping):
-            raise ConfigError(f"{where} must be a table of thresholds")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(table) - known)
-        if unknown:
-            raise ConfigError(
-                f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(known))}"
-            )
-        values: dict[str, Any] = {}
-        for name, value in table.items():
-            check = _VALIDATORS[name]
-            values[name] = check(value, f"{where}: '{name}'")
-        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,15 +90,6 @@ class CheckResult:
     ok: bool
     numbers: Numbers
     message: str
-
-
-def failed_check(failure: str) -> str:
-    """Which check explains a failed run (``crawl_runs.error``)."""
-    if failure.startswith(_PIPELINE_FAILURES):
-        return "pipeline_error"
-    if failure.startswith(_ROBOTS_FAILURE):
-        return "robots_blocked"
-    return "site_unreachable"
 
 
 def run_checks(
@@ -408,7 +254,6 @@ _USABLE_RUN_CHECKS: tuple[_Check, ...] = (
     check_rejections,
     check_no_new_post,
 )
-_DEFAULT_NO_NEW_POST_DAYS: Mapping[str, int] = {"mp_site": 30, "news_site": 2}
 
 
 def _fetch_numbers(stats: CrawlStats | None) -> Numbers:
@@ -423,45 +268,3 @@ def _fetch_numbers(stats: CrawlStats | None) -> Numbers:
 
 def _pct(rate: float) -> str:
     return f"{rate * 100:.0f}%"
-
-
-def _rate(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ConfigError(f"{where} must be a fraction between 0 and 1 (e.g. 0.25)")
-    return float(value)
-
-
-def _count(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{where} must be a positive whole number")
-    return value
-
-
-def _hours(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"{where} must be a positive number of hours")
-    return float(value)
-
-
-def _days_by_kind(value: object, where: str) -> Mapping[str, int]:
-    if not isinstance(value, Mapping) or not value:
-        raise ConfigError(f"{where} must be a table like {{ mp_site = 30, news_site = 2 }}")
-    unknown = sorted(set(value) - set(_DEFAULT_NO_NEW_POST_DAYS))
-    if unknown:
-        raise ConfigError(f"{where}: unknown kind {unknown[0]!r}; use mp_site or news_site")
-    given = {kind: _count(days, f"{where}.{kind}") for kind, days in value.items()}
-    return {**_DEFAULT_NO_NEW_POST_DAYS, **given}
-
-
-_VALIDATORS: Mapping[str, Callable[[object, str], Any]] = {
-    "http_error_rate": _rate,
-    "min_requests": _count,
-    "robots_blocked_rate": _rate,
-    "post_drop_ratio": _rate,
-    "median_runs": _count,
-    "min_history_runs": _count,
-    "rejection_rate": _rate,
-    "min_pages": _count,
-    "no_new_post_days": _days_by_kind,
-    "remind_after_hours": _hours,
-}

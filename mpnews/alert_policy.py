@@ -12,14 +12,11 @@ Checks that did not apply to a run (no result) keep their state.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from mpnews.exceptions import ConfigError
-from pipeline.health import CheckResult, HealthThresholds, Numbers
+from pipeline.health_checks import CheckResult, Numbers
 
 __all__ = [
     "ALERT_STATES",
@@ -28,7 +25,6 @@ __all__ = [
     "HealthState",
     "decide",
     "flow_alert",
-    "load_thresholds",
 ]
 
 ALERT_STATES = ("firing", "reminder", "resolved")
@@ -145,18 +141,6 @@ def flow_alert(*, run_id: str, now: datetime, message: str, numbers: Numbers) ->
         last_error=message,
         run_failed=True,
     )
-
-
-def load_thresholds(path: str | Path) -> HealthThresholds:
-    """The ``[health]`` table of a sources file (defaults when absent). Raises ConfigError."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: sources file not found (pass --sources FILE)") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read sources file: {exc}") from None
-    return HealthThresholds.from_table(data.get("health"), origin=str(path))
 
 
 def _alert_state(

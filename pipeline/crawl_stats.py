@@ -1,0 +1,75 @@
+"""The crawl stats file: what one crawl subprocess reports (``spiders/run.py --stats-out``).
+
+``spiders.archive`` writes it as JSON when the crawl closes; :meth:`CrawlStats.from_json`
+reads it back for the flows, which judge the crawl (:mod:`pipeline.crawl_verdict`) and its
+health (:mod:`pipeline.health_checks`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CrawlStats"]
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlStats:
+    """What one crawl subprocess reported (see docs/architecture.md, "Crawl step")."""
+
+    pages_fetched: int
+    status_counts: Mapping[str, int]
+    errors: tuple[Mapping[str, str], ...]
+    robots_blocked: int
+    finish_reason: str
+    warc_path: str | None
+    errors_total: int | None = None
+    skipped: int = 0  # known post permalinks not requested (incremental crawl)
+    skipped_posts: int = 0  # ... of which hold a stored post
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CrawlStats:
+        errors = tuple(data.get("errors") or ())
+        return cls(
+            pages_fetched=int(data.get("pages_fetched") or 0),
+            status_counts={str(k): int(v) for k, v in (data.get("status_counts") or {}).items()},
+            errors=errors,
+            robots_blocked=int(data.get("robots_blocked") or 0),
+            finish_reason=str(data.get("finish_reason") or "unknown"),
+            warc_path=data.get("warc_path"),
+            errors_total=int(data.get("errors_total") or len(errors)),
+            skipped=int(data.get("skipped") or 0),
+            skipped_posts=int(data.get("skipped_posts") or 0),
+        )
+
+    @property
+    def ok_responses(self) -> int:
+        return sum(n for code, n in self.status_counts.items() if code.startswith(("2", "3")))
+
+    @property
+    def responses(self) -> int:
+        return sum(self.status_counts.values())
+
+    @property
+    def error_responses(self) -> int:
+        """Responses with a 4xx or 5xx status."""
+        return sum(n for code, n in self.status_counts.items() if code.startswith(("4", "5")))
+
+    @property
+    def download_errors(self) -> int:
+        """Requests that got no response at all (refused, timed out, DNS, ...)."""
+        return max(self.errors_total or 0, len(self.errors))
+
+    @property
+    def not_modified(self) -> int:
+        """304 responses: the page is unchanged since the last run (incremental crawl)."""
+        return int(self.status_counts.get("304", 0))
+
+    @property
+    def first_error(self) -> str | None:
+        """The first download error as ``reason (url)``, or None."""
+        if not self.errors:
+            return None
+        first = self.errors[0]
+        return f"{first.get('reason', 'error')} ({first.get('url', '?')})"
