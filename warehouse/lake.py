@@ -127,11 +127,8 @@ def init_lake(location: str | Path, data_path: str) -> None:
 
 
 def lake_exists(location: str | Path) -> bool:
-    """Whether the lake's catalog answers and holds the warehouse tables."""
-    try:
-        con = connect_lake(location, read_only=True)
-    except WarehouseError:
-        return False
+    """Whether the lake holds the warehouse tables (WarehouseError when it cannot be reached)."""
+    con = connect_lake(location, read_only=True)
     try:
         row = con.execute(
             "SELECT count(*) FROM information_schema.tables "
