@@ -27,7 +27,7 @@ def test_the_warehouse_file_wins_over_the_lake() -> None:
 
 
 def test_a_url_is_refused_in_one_line() -> None:
-    with pytest.raises(ConfigError, match="MPNEWS_LAKE=.*key=value"):
+    with pytest.raises(ConfigError, match=r"MPNEWS_LAKE=.*key=value"):
         Settings.from_env({"MPNEWS_LAKE": "postgresql://u@h/db"})
 
 
