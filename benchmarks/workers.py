@@ -4,7 +4,8 @@ The mirror is K copies of the bundled sample sites (``mpnews/samples``), every s
 loopback port (its own host), crawled politely (``MPNEWS_CRAWL_DELAY`` seconds between requests
 to one site). For each worker count W the script starts a fresh lake (catalog in a throw-away
 PostgreSQL on 127.0.0.1), W ``prefect worker`` processes of a local Prefect server, and times
-``mpnews crawl --shards W``; then it checks that every run holds the same posts.
+``mpnews crawl --shards W``; then it checks that every run holds the same posts (by content:
+which copy of a mirrored post is the original depends on which site was loaded first).
 
     python benchmarks/workers.py [--copies 4] [--delay 0.5] [--workers 1 2]
 
@@ -74,7 +75,8 @@ def run_once(
     con = connect_lake(lake, read_only=True)
     try:
         posts, sightings, ok, failed = con.execute(_COUNTS).fetchone() or (0, 0, 0, 0)
-        ids = sorted(r[0] for r in con.execute("SELECT post_id FROM posts").fetchall())
+        # which copy of a mirrored post is the original depends on load order: compare content
+        ids = con.execute("SELECT content_hash, title FROM posts ORDER BY ALL").fetchall()
     finally:
         con.close()
     return {
