@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 KINDS = ("mp_site", "news_site")
-FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "news")
+FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "squarespace", "news")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _KNOWN_KEYS = frozenset(
     {
@@ -54,8 +54,11 @@ _KNOWN_KEYS = frozenset(
         "max_pages",
         "no_new_post_days",
         "recheck_days",
+        "member_id",
+        "site",
     }
 )
+SITES = ("own", "party")
 _URL_LISTS = ("start_urls", "feeds", "sitemaps")
 _SCHEDULE_KEYS = ("mp_site", "news_site", "timezone")
 _CRON_HELP = 'use five cron fields like "0 6 * * *" (minute hour day month weekday)'
@@ -78,6 +81,8 @@ class Source:
     max_pages: int = 2000
     no_new_post_days: int | None = None
     recheck_days: int = 7
+    member_id: int | None = None  # the MP's Members API id (mp_site)
+    site: str = "own"  # "party": a party page holding many MPs' posts, linked by mention
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -256,7 +261,16 @@ def _parse_entry(entry: Any, where: str) -> Source:
         max_pages=_positive_int(entry, "max_pages", where, 2000),
         no_new_post_days=_optional_positive_int(entry, "no_new_post_days", where),
         recheck_days=_positive_int(entry, "recheck_days", where, 7),
+        member_id=_optional_positive_int(entry, "member_id", where),
+        site=_site(entry, where),
     )
+
+
+def _site(entry: dict[str, Any], where: str) -> str:
+    site = entry.get("site", "own")
+    if site not in SITES:
+        raise ConfigError(f'{where}: unknown site {site!r}; use "own" or "party"')
+    return str(site)
 
 
 def _url_list(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:

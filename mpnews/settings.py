@@ -19,6 +19,7 @@ DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
 LAKE_PREFIX = "ducklake:"
+DEFAULT_MEMBERS_API = "https://members-api.parliament.uk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class Settings:
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
     archive: Path | None = None
+    members_api: str = DEFAULT_MEMBERS_API
 
     @property
     def is_lake(self) -> bool:
@@ -77,6 +79,7 @@ class Settings:
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
             archive=Path(env["MPNEWS_ARCHIVE"]) if env.get("MPNEWS_ARCHIVE") else None,
+            members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

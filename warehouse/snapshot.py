@@ -29,6 +29,7 @@ from warehouse.db import connect
 from warehouse.lake import is_lake
 from warehouse.lakestore import lake_reader, lake_writer
 from warehouse.migrate import migrate
+from warehouse.registry import sync_mps
 from warehouse.search import refresh_index
 
 try:
@@ -69,6 +70,7 @@ def writer(
         con = connect(work)
         try:
             migrate(con)
+            sync_mps(con)
             yield con
             refresh_index(con)
             con.execute("CHECKPOINT")
