@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup setup-browser setup-lake demo test test-lake lint format bench clean
+.PHONY: setup setup-browser setup-lake demo test test-lake lint format bench bench-workers clean
 
 setup: $(STAMP)
 
@@ -48,6 +48,10 @@ format: setup
 bench: setup
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/mentions.py
+
+# One Prefect worker vs two on a many-site mirror into one DuckLake (docs/benchmarks.md).
+bench-workers: setup setup-lake
+	$(BIN)/python benchmarks/workers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
