@@ -52,10 +52,12 @@ class Settings:
     def home(self) -> Path:
         """The folder holding the warehouse, its archive and its internal state.
 
-        For a DuckLake warehouse: the working directory (the archive is set apart with
-        ``MPNEWS_ARCHIVE``, normally on the shared path every worker mounts).
+        For a DuckLake warehouse: the folder holding the archive (``MPNEWS_ARCHIVE``, normally
+        on the shared path every worker mounts), else the working directory.
         """
-        return Path(".") if self.is_lake else self.warehouse.parent
+        if not self.is_lake:
+            return self.warehouse.parent
+        return self.archive.parent if self.archive is not None else Path(".")
 
     @property
     def archive_dir(self) -> Path:

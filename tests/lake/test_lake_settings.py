@@ -18,6 +18,7 @@ def test_mpnews_lake_selects_the_lake() -> None:
     assert settings.is_lake
     assert settings.location == f"ducklake:{CATALOG}"
     assert settings.archive_dir == Path("/shared/archive")
+    assert settings.state_dir == Path("/shared/.mpnews")
 
 
 def test_the_warehouse_file_wins_over_the_lake() -> None:
