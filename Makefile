@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup setup-browser setup-lake demo test test-lake lint format bench bench-workers clean
+.PHONY: setup setup-browser setup-lake demo test test-lake lint format bench bench-workers bench-throughput clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,14 @@ bench: setup
 # One Prefect worker vs two on a many-site mirror into one DuckLake (docs/benchmarks.md).
 bench-workers: setup setup-lake
 	$(BIN)/python benchmarks/workers.py
+
+# Crawl throughput over a local mirror served by nginx (Debian package, installed once).
+# Full size by default (20k post pages; long); a quick check:
+#   make bench-throughput BENCH_ARGS="--pages 2000 --sites 40 --polite-sites 50"
+BENCH_ARGS ?=
+bench-throughput: setup
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || bash scripts/install-nginx.sh
+	$(BIN)/python benchmarks/throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

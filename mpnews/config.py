@@ -23,6 +23,7 @@ from mpnews.exceptions import ConfigError
 from mpnews.health_config import HealthThresholds
 
 __all__ = [
+    "DEFAULT_MAX_PAGES",
     "FAMILIES",
     "KINDS",
     "ScheduleDefaults",
@@ -38,6 +39,10 @@ __all__ = [
 
 KINDS = ("mp_site", "news_site")
 FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "squarespace", "news")
+#: Requests per source and run: room for thousands of posts plus their listing pages
+#: (hundreds of pages of pagination, each category and month again); hitting it is recorded
+#: in ``crawl_runs.budget_hit`` and raises the ``crawl_budget_hit`` alert.
+DEFAULT_MAX_PAGES = 20_000
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _KNOWN_KEYS = frozenset(
     {
@@ -78,7 +83,7 @@ class Source:
     locale: str = "en-GB"
     schedule: str | None = None
     family: str = "auto"
-    max_pages: int = 2000
+    max_pages: int = DEFAULT_MAX_PAGES
     no_new_post_days: int | None = None
     recheck_days: int = 7
     member_id: int | None = None  # the MP's Members API id (mp_site)
@@ -258,7 +263,7 @@ def _parse_entry(entry: Any, where: str) -> Source:
         locale=_string(entry, "locale", where, "en-GB"),
         schedule=_cron(entry, "schedule", where) if "schedule" in entry else None,
         family=family,
-        max_pages=_positive_int(entry, "max_pages", where, 2000),
+        max_pages=_positive_int(entry, "max_pages", where, DEFAULT_MAX_PAGES),
         no_new_post_days=_optional_positive_int(entry, "no_new_post_days", where),
         recheck_days=_positive_int(entry, "recheck_days", where, 7),
         member_id=_optional_positive_int(entry, "member_id", where),

@@ -26,6 +26,10 @@ _UPSERT = re.compile(
     r"ON\s+CONFLICT\s*\((?P<keys>[^)]*)\)\s*DO\s+UPDATE\s+SET\s+(?P<sets>[^;]*)",
     re.IGNORECASE | re.DOTALL,
 )
+_IGNORE = re.compile(
+    r"INSERT\s+INTO\s+(?P<table>\w+)\s+(?P<select>SELECT\b[^;]*?)\s+ON\s+CONFLICT\s+DO\s+NOTHING",
+    re.IGNORECASE | re.DOTALL,
+)
 _BEGIN = re.compile(r"^\s*BEGIN(\s+TRANSACTION)?\s*;?\s*$", re.IGNORECASE)
 _BUMP = """
 UPDATE load_ticket SET ticket = ticket + 1, loaded_at = now()
@@ -34,8 +38,17 @@ _FIRST_TICKET = "INSERT INTO load_ticket (ticket, loaded_at) VALUES (1, now())"
 
 
 def to_merge(sql: str) -> str:
-    """``sql`` with every ``INSERT ... ON CONFLICT DO UPDATE`` turned into a ``MERGE``."""
-    return _UPSERT.sub(_merge, sql)
+    """``sql`` with every ``INSERT ... ON CONFLICT DO UPDATE`` turned into a ``MERGE``, and
+    every ``INSERT INTO t SELECT ... ON CONFLICT DO NOTHING`` into an insert of the rows ``t``
+    does not hold yet (whole rows compared: used for tables that are all key)."""
+    sql = _UPSERT.sub(_merge, sql)
+    return _IGNORE.sub(
+        lambda m: (
+            f"INSERT INTO {m['table']} SELECT * FROM ({m['select']}) "
+            f"EXCEPT SELECT * FROM {m['table']}"
+        ),
+        sql,
+    )
 
 
 def _merge(match: re.Match[str]) -> str:

@@ -138,6 +138,11 @@ def test_upserts_become_merges() -> None:
         'MERGE INTO t USING (SELECT * FROM s) AS excluded ON t.a = excluded.a AND t."b" = '
         'excluded."b"\nWHEN MATCHED THEN UPDATE SET x = 1\nWHEN NOT MATCHED THEN INSERT BY NAME'
     )
+    ignore = "INSERT INTO t SELECT id FROM s UNION SELECT id FROM u ON CONFLICT DO NOTHING"
+    assert to_merge(ignore) == (
+        "INSERT INTO t SELECT * FROM (SELECT id FROM s UNION SELECT id FROM u) "
+        "EXCEPT SELECT * FROM t"
+    )
     plain = "INSERT INTO t BY NAME SELECT * FROM s; DELETE FROM u"
     assert to_merge(plain) == plain
 
