@@ -27,7 +27,7 @@ _UPSERT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _IGNORE = re.compile(
-    r"INSERT\s+INTO\s+(?P<table>\w+)\s+(?P<select>SELECT\b[^;]*?)\s+ON\s+CONFLICT\s+DO\s+NOTHING",
+    r"INSERT\s+INTO\s+(?P<table>[\w.]+)\s+(?P<select>SELECT\b[^;]*?)\s+ON\s+CONFLICT\s+DO\s+NOTHING",
     re.IGNORECASE | re.DOTALL,
 )
 _BEGIN = re.compile(r"^\s*BEGIN(\s+TRANSACTION)?\s*;?\s*$", re.IGNORECASE)
