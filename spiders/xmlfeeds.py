@@ -1,11 +1,12 @@
 """Safe reading of feeds (RSS/Atom/RDF), sitemaps and robots.txt ``Sitemap:`` lines.
 
-Sitemaps and robots.txt go through Scrapy's own ``scrapy.utils.sitemap`` (lxml that never
-resolves entities). Feeds are parsed with defusedxml, which refuses entity declarations and
-external references; a feed it refuses or cannot parse (a billion-laughs DTD, broken markup)
-is read again, without its DTD, by lxml set to never resolve entities, never touch the
-network, never load a DTD and refuse huge trees, so a bomb stays small and the feed's real
-items still count. Gzip bodies are inflated with a size cap.
+Sitemaps go through Scrapy's own ``scrapy.utils.sitemap`` (lxml that never resolves
+entities); robots.txt through Protego, the parser Scrapy obeys robots.txt with. Feeds are
+parsed with defusedxml, which refuses entity declarations and external references; a feed it
+refuses or cannot parse (a billion-laughs DTD, broken markup) is read again, without its DTD,
+by lxml set to never resolve entities, never touch the network, never load a DTD and refuse
+huge trees, so a bomb stays small and the feed's real items still count. Gzip bodies are
+inflated with a size cap.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from lxml import etree
+from protego import Protego
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap as ScrapySitemap
-from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 __all__ = ["MAX_XML_BYTES", "Sitemap", "feed_links", "parse_sitemap", "robots_sitemaps"]
 
@@ -81,7 +82,7 @@ def parse_sitemap(body: bytes) -> Sitemap:
 
 def robots_sitemaps(body: bytes) -> list[str]:
     """The absolute ``Sitemap:`` URLs declared in a robots.txt body."""
-    found = sitemap_urls_from_robots(body)
+    found = Protego.parse(body.decode("utf-8-sig", errors="ignore")).sitemaps
     return [u for u in dict.fromkeys(found) if _HTTP.match(u)]
 
 

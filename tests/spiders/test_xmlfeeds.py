@@ -1,4 +1,4 @@
-"""Feeds through defusedxml, sitemaps and robots.txt through Scrapy's sitemap utilities."""
+"""Feeds via defusedxml, sitemaps via Scrapy's sitemap utilities, robots.txt via Protego."""
 
 from __future__ import annotations
 
