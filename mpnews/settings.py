@@ -13,16 +13,35 @@ from pathlib import Path
 
 from mpnews.exceptions import ConfigError
 
-__all__ = ["DEFAULT_SOURCES", "DEFAULT_WAREHOUSE", "Settings", "prefect_environment"]
+__all__ = [
+    "DEFAULT_SOURCES",
+    "DEFAULT_WAREHOUSE",
+    "Settings",
+    "default_data_dir",
+    "prefect_environment",
+]
 
 DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
 
 
+def default_data_dir(warehouse: Path) -> Path:
+    """Where the data of ``warehouse`` lives when ``MPNEWS_DATA_DIR`` is not set.
+
+    Beside the warehouse file, unless that folder is a Python package (the repository's own
+    ``warehouse/``, which holds the default ``warehouse/mpnews.duckdb``): then ``data/`` next
+    to it, so archives, state and reports never pile up among source files.
+    """
+    folder = warehouse.parent
+    if (folder / "__init__.py").is_file():
+        return folder.parent / "data"
+    return folder
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Where things live and how a run behaves. Derived paths sit beside the warehouse."""
+    """Where things live and how a run behaves. Data sits in :attr:`home`."""
 
     warehouse: Path = DEFAULT_WAREHOUSE
     sources: Path = DEFAULT_SOURCES
@@ -32,11 +51,13 @@ class Settings:
     workers: int = 0
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
+    data_dir: Path | None = None
 
     @property
     def home(self) -> Path:
-        """The folder holding the warehouse, its archive and its internal state."""
-        return self.warehouse.parent
+        """The folder holding the WARC archive, run state, Prefect's home and reports:
+        ``MPNEWS_DATA_DIR``, else :func:`default_data_dir` of the warehouse."""
+        return self.data_dir or default_data_dir(self.warehouse)
 
     @property
     def archive_dir(self) -> Path:
@@ -59,6 +80,7 @@ class Settings:
             workers=_int(env, "MPNEWS_WORKERS", 0),
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
+            data_dir=Path(env["MPNEWS_DATA_DIR"]) if env.get("MPNEWS_DATA_DIR") else None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]
