@@ -35,6 +35,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python benchmarks/quality.py
+	$(BIN)/python benchmarks/mentions.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

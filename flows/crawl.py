@@ -28,8 +28,11 @@ from mpnews.settings import Settings
 from pipeline.crawl_stats import CrawlStats
 from pipeline.crawl_verdict import judge_crawl
 from pipeline.ingest import RunExtract, extract_run
+from pipeline.warc import iter_pages
+from spiders.discovery import discover_site, same_discovery, with_discovery
 from spiders.incremental import build_state, write_state
 from warehouse.crawlstate import read_crawl_state
+from warehouse.discovery import read_discovery, save_discovery
 from warehouse.load import LoadResult, RunRecord, load_run, record_run
 
 __all__ = ["CrawlOutcome", "SourceResult", "crawl_flow", "new_run_id"]
@@ -91,7 +94,7 @@ def crawl_source(
     )
     command = [
         sys.executable, "-m", "spiders.run",
-        "--source-json", source.to_json(),
+        "--source-json", _with_discovery(source, settings).to_json(),
         "--run-id", run_id,
         "--archive-dir", str(settings.archive_dir),
         "--stats-out", str(stats_path),
@@ -123,6 +126,23 @@ def load_source(run: RunRecord, extracted: RunExtract, settings: Settings) -> Lo
         pages=extracted.pages,
         rejections=extracted.rejections,
     )
+
+
+@task(name="remember-discovery", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def remember_discovery(source: Source, warc_path: str, run_id: str, settings: Settings) -> None:
+    """Store what this crawl found on an MP site (family, feeds, sitemaps, listings)."""
+    if source.kind != "mp_site" or source.family != "auto":
+        return
+    found = discover_site(iter_pages(Path(warc_path)), source)
+    if found and not same_discovery(found, read_discovery(settings.warehouse, source.name)):
+        save_discovery(settings.warehouse, found, run_id=run_id)
+
+
+def _with_discovery(source: Source, settings: Settings) -> Source:
+    """An MP site's source with what earlier crawls discovered added to its seeds."""
+    if source.kind != "mp_site" or source.family != "auto":
+        return source
+    return with_discovery(source, read_discovery(settings.warehouse, source.name))
 
 
 @task(name="record-failure", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -185,6 +205,10 @@ def _finish_source(
         loaded = load_source(run, extracted, settings)
     except Exception as exc:  # noqa: BLE001
         return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
+    try:
+        remember_discovery(source, outcome.stats.warc_path, run_id, settings)
+    except Exception as exc:  # noqa: BLE001 - the posts are loaded; discovery is a bonus
+        print_progress(f"  discovery {source.name}: not stored ({_describe(exc)})")
     result = _succeeded(source, outcome, extracted, loaded)
     source_health.check_source(
         settings, source=source, run_id=run_id, stats=outcome.stats, extracted=extracted

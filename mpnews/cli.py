@@ -1,4 +1,5 @@
-"""The ``mpnews`` command: crawl, demo, extract, reprocess, serve, status, search, export, report.
+"""The ``mpnews`` command: crawl, demo, extract, reprocess, serve, status, search, export, report,
+registry.
 
 Exit codes: 0 success, 1 a source or check failed (the others still ran), 2 bad usage or
 configuration (one line on stderr naming the file, the entry and the problem).
@@ -22,6 +23,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 COMMANDS = (
     "crawl", "demo", "extract", "reprocess", "serve", "status", "search", "export", "report",
+    "registry",
 )  # fmt: skip
 EXIT_USAGE = 2
 

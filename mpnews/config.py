@@ -56,6 +56,8 @@ class Source:
     max_pages: int = 2000
     no_new_post_days: int | None = None
     recheck_days: int = 7
+    member_id: int | None = None  # the MP's Members API id (mp_site)
+    site: str = "own"  # "party": a party page holding many MPs' posts, linked by mention
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property

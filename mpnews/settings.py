@@ -24,6 +24,7 @@ __all__ = [
 DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
+DEFAULT_MEMBERS_API = "https://members-api.parliament.uk"
 
 
 def default_data_dir(warehouse: Path) -> Path:
@@ -52,6 +53,7 @@ class Settings:
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
     data_dir: Path | None = None
+    members_api: str = DEFAULT_MEMBERS_API
 
     @property
     def home(self) -> Path:
@@ -81,6 +83,7 @@ class Settings:
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
             data_dir=Path(env["MPNEWS_DATA_DIR"]) if env.get("MPNEWS_DATA_DIR") else None,
+            members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

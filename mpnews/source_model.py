@@ -29,13 +29,15 @@ __all__ = [
     "FAMILIES",
     "KINDS",
     "KNOWN_KEYS",
+    "SITES",
     "SourceEntry",
     "cron_problem",
     "validate_entry",
 ]
 
 KINDS = ("mp_site", "news_site")
-FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "news")
+FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "squarespace", "news")
+SITES = ("own", "party")
 CRON_HELP = 'use five cron fields like "0 6 * * *" (minute hour day month weekday)'
 
 
@@ -68,6 +70,8 @@ class SourceEntry(BaseModel):
     max_pages: int = 2000
     no_new_post_days: int | None = None
     recheck_days: int = 7
+    member_id: int | None = None
+    site: str = "own"
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -131,7 +135,14 @@ class SourceEntry(BaseModel):
             raise ValueError(f"'schedule' {problem}; {CRON_HELP}")
         return value
 
-    @field_validator("max_pages", "no_new_post_days", "recheck_days", mode="before")
+    @field_validator("site", mode="before")
+    @classmethod
+    def _site(cls, value: Any) -> str:
+        if value not in SITES:
+            raise ValueError(f'unknown site {value!r}; use "own" or "party"')
+        return str(value)
+
+    @field_validator("max_pages", "no_new_post_days", "recheck_days", "member_id", mode="before")
     @classmethod
     def _positive(cls, value: Any, info: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

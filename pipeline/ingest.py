@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mpnews.config import Source
 from pipeline.categorise import categorise
-from pipeline.mps import find_mps, primary_mp
+from pipeline.mps import find_mps, load_registry, primary_mp
 from pipeline.post_identity import collapse, content_hash, post_id
 from pipeline.process import process_pages
 from pipeline.records import PageSeen, Post, RawPage, Rejected
@@ -53,10 +53,11 @@ def extract_run(
 def finalise_post(post: Post, source: Source) -> Post:
     """Attach the stable id, the body fingerprint, kind, MPs and topics."""
     mentions = find_mps(post.title, post.body)
-    mentioned = tuple((m.mp, "mentioned") for m in mentions if m.mp != source.mp)
-    if source.kind == "mp_site" and source.mp:
-        owner: str | None = source.mp
-        mps = ((source.mp, "author"), *mentioned)
+    site_mp = _site_owner(source)
+    mentioned = tuple((m.mp, "mentioned") for m in mentions if m.mp != site_mp)
+    if site_mp:
+        owner: str | None = site_mp
+        mps = ((site_mp, "author"), *mentioned)
     else:
         owner = primary_mp(mentions)
         mps = mentioned
@@ -69,6 +70,16 @@ def finalise_post(post: Post, source: Source) -> Post:
         mps=mps,
         topics=categorise(post.categories, post.title, post.body),
     )
+
+
+def _site_owner(source: Source) -> str | None:
+    """The MP who owns every post of an MP's own site (by ``member_id`` when the source gives
+    one, so a renamed MP keeps their posts); None for news sites and party pages, whose posts
+    are linked by mention."""
+    if source.kind != "mp_site" or not source.mp or source.site == "party":
+        return None
+    mp = load_registry().by_member_id(source.member_id) if source.member_id else None
+    return mp.name if mp else source.mp
 
 
 def _recording(warc_paths: Iterable[Path], source: str, seen: list[PageSeen]) -> Iterator[RawPage]:

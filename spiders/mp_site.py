@@ -7,7 +7,9 @@ from typing import ClassVar
 
 from scrapy.http import Request, Response, TextResponse
 
+from pipeline.urls import url_key
 from spiders.base import SourceSpider, anchors, feed_alternates
+from spiders.discovery import start_page_links
 from spiders.families import PAGER_TEXT, Family, detect_family, get_family, link_role
 from spiders.urls import absolute_http_url
 from spiders.xmlfeeds import parse_sitemap
@@ -61,7 +63,20 @@ class MpSiteSpider(SourceSpider):
         self.mark_seen(response)
         family = self.family_for(response)
         self._last_family = family
-        yield from self.follow_all(listing_links(family, response))
+        links = listing_links(family, response)
+        yield from self.follow_all(links)
+        if self._needs_discovery(response, links):  # spiders/discovery.py
+            yield from self.follow_all(start_page_links(response, family, self.source))
+
+    def _needs_discovery(self, response: Response, links: list[tuple[str, str]]) -> bool:
+        """A start page of an ``auto`` site that lists no posts: look for the news."""
+        if self.source.family != "auto" or any(role == "post" for _, role in links):
+            return False
+        return self._is_start(response)
+
+    def _is_start(self, response: Response) -> bool:
+        starts = {url_key(u) for u in self.source.start_urls[:1]}
+        return url_key(response.request.url if response.request else response.url) in starts
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Sitemap entries are followed only when the family's URL shapes classify them."""

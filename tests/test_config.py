@@ -147,7 +147,9 @@ _JO = 'name = "jo"\nkind = "news_site"\nstart_urls = ["https://jo.example/"]\n'
     ("extra", "problem"),
     [
         ('family = "drupal"', "unknown family 'drupal'; use one of auto, weebly, wordpress, "
-         "nationbuilder, news"),
+         "nationbuilder, squarespace, news"),
+        ('site = "blog"', 'unknown site \'blog\'; use "own" or "party"'),
+        ("member_id = 0", "'member_id' must be a positive whole number"),
         ("max_pages = 0", "'max_pages' must be a positive whole number"),
         ("recheck_days = true", "'recheck_days' must be a positive whole number"),
         ("no_new_post_days = -3", "'no_new_post_days' must be a positive whole number"),

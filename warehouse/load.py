@@ -120,7 +120,9 @@ SELECT i.post_id, i.mps FROM incoming_posts AS i JOIN posts AS p USING (post_id)
 WHERE i.last_seen_at >= p.last_seen_at;
 DELETE FROM post_mps WHERE post_id IN (SELECT post_id FROM newest_posts);
 INSERT INTO post_mps BY NAME
-SELECT DISTINCT post_id, m.mp AS mp, m.role AS role
+SELECT DISTINCT post_id, m.mp AS mp, m.role AS role,
+       (SELECT min(r.member_id) FROM mps AS r
+        WHERE r.name = m.mp OR list_contains(r.aliases, m.mp)) AS member_id
 FROM (SELECT post_id, unnest(mps) AS m FROM newest_posts);
 DROP TABLE newest_posts;
 """

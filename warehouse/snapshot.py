@@ -30,6 +30,7 @@ from mpnews.exceptions import WarehouseError
 from mpnews.settings import default_data_dir
 from warehouse.db import connect
 from warehouse.migrate import migrate
+from warehouse.registry import sync_mps
 from warehouse.search import refresh_index
 
 try:
@@ -65,6 +66,7 @@ def writer(
         con = connect(work)
         try:
             migrate(con)
+            sync_mps(con)
             yield con
             refresh_index(con)
             con.execute("CHECKPOINT")

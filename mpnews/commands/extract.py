@@ -163,8 +163,17 @@ def _record(page_id: str, result: Post | Rejected) -> dict[str, Any]:
         "body": result.body,
         "categories": list(result.categories),
         "topics": list(result.topics),
-        "mps": [{"mp": name, "role": role} for name, role in result.mps],
+        "mps": [
+            {"mp": name, "role": role, "member_id": _member_id(name)} for name, role in result.mps
+        ],
     }
+
+
+def _member_id(name: str) -> int | None:
+    from pipeline.mps import load_registry
+
+    mp = load_registry().by_spelling(name)
+    return mp.member_id if mp else None
 
 
 def _pages(jobs: Iterable[PageJob], role: str, order: deque[_Slot]) -> Iterator[RawPage]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spiders.families._family import PAGER_TEXT, PAGER_URLS, Family, link_role
 from spiders.families.generic import GENERIC
 from spiders.families.nationbuilder import NATIONBUILDER
+from spiders.families.squarespace import SQUARESPACE
 from spiders.families.weebly import WEEBLY
 from spiders.families.wordpress import WORDPRESS
 
@@ -19,7 +20,9 @@ __all__ = [
 ]
 
 #: Detection order matters: a WordPress theme may mention "weebly" less often than not.
-FAMILIES: dict[str, Family] = {f.name: f for f in (WORDPRESS, WEEBLY, NATIONBUILDER, GENERIC)}
+FAMILIES: dict[str, Family] = {
+    f.name: f for f in (WORDPRESS, WEEBLY, NATIONBUILDER, SQUARESPACE, GENERIC)
+}
 _SNIFF_BYTES = 200_000
 
 

@@ -40,5 +40,6 @@ WORDPRESS = Family(
     markers=(
         re.compile(rb"<meta[^>]+content=[\"']WordPress", re.I),
         re.compile(rb"/wp-content/|/wp-includes/"),
+        re.compile(rb"//s[0-9]\.wp\.com/|wordpress\.com/\?ref=footer"),  # WordPress.com
     ),
 )

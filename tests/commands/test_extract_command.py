@@ -40,14 +40,14 @@ def test_one_post_page(capsys: pytest.CaptureFixture[str]) -> None:
     assert record["published_date"] == "2020-02-05" and record["date_source"] == "visible"
     assert record["categories"] == ["Deputy Leadership Campaign"]
     assert record["topics"]
-    assert {"mp": "Rosena Allin-Khan", "role": "mentioned"} in record["mps"]
+    assert {"mp": "Rosena Allin-Khan", "role": "mentioned", "member_id": 4573} in record["mps"]
     assert "Picture" not in record["body"].splitlines()
 
 
 def test_mp_option_makes_the_mp_the_author(capsys: pytest.CaptureFixture[str]) -> None:
     page = FIXTURES / "weebly_post.html"
     _, [record], _ = _run(capsys, str(page), "--url", WEEBLY, "--mp", "Rosena Allin-Khan")
-    assert record["mps"][0] == {"mp": "Rosena Allin-Khan", "role": "author"}
+    assert record["mps"][0] == {"mp": "Rosena Allin-Khan", "role": "author", "member_id": 4573}
 
 
 def test_listing_flag_splits_whole_posts(capsys: pytest.CaptureFixture[str]) -> None:
