@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup setup-browser demo test lint format bench clean
+.PHONY: setup setup-browser demo test lint format bench bench-throughput clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,14 @@ format: setup
 bench: setup
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/mentions.py
+
+# Crawl throughput over a local mirror served by nginx (Debian package, installed once).
+# Full size by default (20k post pages; long); a quick check:
+#   make bench-throughput BENCH_ARGS="--pages 2000 --sites 40 --polite-sites 50"
+BENCH_ARGS ?=
+bench-throughput: setup
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || bash scripts/install-nginx.sh
+	$(BIN)/python benchmarks/throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -113,13 +113,19 @@ def pipeline_predictions(
     set_pages: Iterable[Page], workers: int | None = None
 ) -> dict[str, dict[str, Any]]:
     """``mpnews extract --manifest`` over the pages: ``{id: {"text", "date"}}``. The first
-    post of a page is its prediction; a rejected page predicts nothing."""
+    post of a page is its prediction; a rejected page predicts no text, and the date it
+    still reports."""
     from mpnews.commands.extract import PageJob, extract_jobs
 
     jobs = [PageJob(p.id, p.path, p.url) for p in set_pages]
     found: dict[str, dict[str, Any]] = {}
     for record in extract_jobs(jobs, workers=workers):
-        if "rejected" not in record and record["id"] not in found:
+        if record["id"] in found:
+            continue
+        if "rejected" in record:
+            if record.get("published_date"):
+                found[record["id"]] = {"text": None, "date": record["published_date"]}
+        else:
             found[record["id"]] = {"text": record["body"], "date": record["published_date"]}
     return found
 

@@ -267,6 +267,9 @@ def _run_record(
         responses_304=outcome.stats.status_counts.get("304", 0) if outcome.stats else 0,
         skipped=outcome.stats.skipped if outcome.stats else 0,
         skipped_posts=skipped_posts,
+        budget_hit=outcome.stats.max_pages_reached if outcome.stats else False,
+        pages_over_budget=outcome.stats.pages_over_budget if outcome.stats else 0,
+        max_pages=outcome.stats.max_pages if outcome.stats else None,
     )
 
 

@@ -18,9 +18,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mpnews.exceptions import ConfigError
 from mpnews.health_config import HealthThresholds
-from mpnews.source_model import CRON_HELP, FAMILIES, KINDS, cron_problem, validate_entry
+from mpnews.source_model import (
+    CRON_HELP,
+    DEFAULT_MAX_PAGES,
+    FAMILIES,
+    KINDS,
+    cron_problem,
+    validate_entry,
+)
 
 __all__ = [
+    "DEFAULT_MAX_PAGES",
     "FAMILIES",
     "KINDS",
     "ScheduleDefaults",
@@ -53,7 +61,7 @@ class Source:
     locale: str = "en-GB"
     schedule: str | None = None
     family: str = "auto"
-    max_pages: int = 2000
+    max_pages: int = DEFAULT_MAX_PAGES
     no_new_post_days: int | None = None
     recheck_days: int = 7
     member_id: int | None = None  # the MP's Members API id (mp_site)

@@ -26,6 +26,7 @@ from mpnews.exceptions import ConfigError
 
 __all__ = [
     "CRON_HELP",
+    "DEFAULT_MAX_PAGES",
     "FAMILIES",
     "KINDS",
     "KNOWN_KEYS",
@@ -38,6 +39,10 @@ __all__ = [
 KINDS = ("mp_site", "news_site")
 FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "squarespace", "news")
 SITES = ("own", "party")
+#: Requests per source and run: room for thousands of posts plus their listing pages
+#: (hundreds of pages of pagination, each category and month again); hitting it is recorded
+#: in ``crawl_runs.budget_hit`` and raises the ``crawl_budget_hit`` alert.
+DEFAULT_MAX_PAGES = 20_000
 CRON_HELP = 'use five cron fields like "0 6 * * *" (minute hour day month weekday)'
 
 
@@ -67,7 +72,7 @@ class SourceEntry(BaseModel):
     allowed_domains: tuple[str, ...] = ()
     locale: str = "en-GB"
     schedule: str | None = None
-    max_pages: int = 2000
+    max_pages: int = DEFAULT_MAX_PAGES
     no_new_post_days: int | None = None
     recheck_days: int = 7
     member_id: int | None = None

@@ -27,6 +27,9 @@ class CrawlStats:
     errors_total: int | None = None
     skipped: int = 0  # known post permalinks not requested (incremental crawl)
     skipped_posts: int = 0  # ... of which hold a stored post
+    max_pages_reached: bool = False  # the crawl budget refused at least one link
+    pages_over_budget: int = 0  # distinct URLs the budget left unfetched
+    max_pages: int | None = None  # the budget the crawl ran with
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CrawlStats:
@@ -41,6 +44,9 @@ class CrawlStats:
             errors_total=int(data.get("errors_total") or len(errors)),
             skipped=int(data.get("skipped") or 0),
             skipped_posts=int(data.get("skipped_posts") or 0),
+            max_pages_reached=bool(data.get("max_pages_reached")),
+            pages_over_budget=int(data.get("pages_over_budget") or 0),
+            max_pages=int(data["max_pages"]) if data.get("max_pages") else None,
         )
 
     @property

@@ -30,6 +30,8 @@ __all__ = [
     "find_date",
     "find_date_candidates",
     "find_invalid_date_text",
+    "is_figure_or_modified",
+    "lead_text",
     "parse_date_text",
 ]
 
@@ -42,8 +44,10 @@ _EARLIEST = date(1990, 1, 1)
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|blog|newsitem", re.I)
 _SKIP_AREA = re.compile(
-    r"comment|sidebar|related|widget|footer|recent|popular|teaser|reply|trending", re.I
+    r"comment|sidebar|related|widget|footer|recent|popular|teaser|reply|trending|caption", re.I
 )
+_CAPTION = re.compile(r"caption", re.I)
+_SKIP_TAGS = frozenset({"footer", "aside", "nav", "figure", "figcaption"})
 _DATE_CUE = re.compile(r"date|time|byline|posted|publish|dateline|datum|entry-meta|post-meta", re.I)
 _PUBLISH_CUE = re.compile(r"publish|entry-date|post-date|created|datepublished", re.I)
 _MODIFIED_CUE = re.compile(r"updat|modif|aktualisiert|mis à jour", re.I)
@@ -132,6 +136,7 @@ def find_date(
     tree = _as_tree(html)
     latest = today or (datetime.now(UTC).date() + timedelta(days=1))
     published, modified = _collect(tree, url, locale)
+    hints = _new_readings(hints, (*published, *modified))
     candidates = [c for c in (*hints, *published) if _EARLIEST <= c.value <= latest]
     day_first = frozenset(
         {"listing"} if tree is not None and _US_PAGE(tree) else {"listing", "visible"}
@@ -154,6 +159,22 @@ def find_date(
         candidates=tuple(candidates),
         conflicts=tuple(c for c in candidates if not _agrees(c, value)),
     )
+
+
+def _new_readings(
+    hints: Sequence[DateCandidate], page: Sequence[DateCandidate]
+) -> list[DateCandidate]:
+    """The hints that are not the page's own readings of the same element: a site family's
+    ``<time>`` or JSON-LD hint is the very text the dating step reads on the page, and one
+    element votes once."""
+    read = {_bare(c.raw) for c in page}
+    return [h for h in hints if h.source in ("listing", "feed") or _bare(h.raw) not in read]
+
+
+def _bare(raw: str) -> str:
+    """A candidate's text without the ``key=`` of meta and JSON-LD readings."""
+    key, sep, rest = raw.partition("=")
+    return " ".join((rest if sep and " " not in key else raw).split())
 
 
 # -- reconciliation ---------------------------------------------------------------------------
@@ -387,7 +408,7 @@ def _from_meta(tree: HtmlElement, locale: str) -> Found:
         value = elem.get("content") or elem.get("datetime") or elem.text_content()[:200]
         cand = _candidate("meta", value, locale, elem.get("itemprop", "").lower())
         if cand is not None:
-            found.append((1, False, cand))
+            found.append((0, False, cand))  # itemprop="datePublished": a specific key
     return _ranked(found)
 
 
@@ -397,11 +418,12 @@ def _from_times(tree: HtmlElement, locale: str) -> Found:
         parent = elem.getparent()
         cues = " ".join(filter(None, (elem.get("class"), elem.get("itemprop"), _cues(parent))))
         cued = elem.get("pubdate") is not None or _PUBLISH_CUE.search(cues) is not None
-        if _in_skipped_area(elem) or not (cued or _MODIFIED_CUE.search(cues) or not found):
+        modified = _MODIFIED_CUE.search(f"{cues} {lead_text(elem)}") is not None
+        if _in_skipped_area(elem) or not (cued or modified or not found):
             continue
         cand = _candidate("time", elem.get("datetime", ""), locale)
         if cand is not None:
-            found.append((0 if cued else 1, _MODIFIED_CUE.search(cues) is not None, cand))
+            found.append((0 if cued else 1, modified, cand))
     return _ranked(found[:5])
 
 
@@ -428,7 +450,8 @@ def _visible_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
             sibling = next(following, None)
             if sibling is None or len(sibling.text_content()) > 300:
                 break
-            yield sibling
+            if sibling.tag not in _SKIP_TAGS and not _SKIP_AREA.search(_cues(sibling)):
+                yield sibling
     for elem in _CUED(tree):
         if (
             _DATE_CUE.search(_cues(elem))
@@ -438,12 +461,37 @@ def _visible_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
             yield elem
 
 
+def lead_text(elem: HtmlElement) -> str:
+    """The words just before ``elem`` in its parent ("Updated", "Published"), up to 40
+    characters: what the page says the date is."""
+    parent = elem.getparent()
+    if parent is None:
+        return ""
+    before = [parent.text or ""]
+    for sibling in parent:
+        if sibling is elem:
+            break
+        before += [sibling.text_content(), sibling.tail or ""]
+    return " ".join("".join(before).split())[-40:]
+
+
 def _cues(elem: HtmlElement | None) -> str:
     return "" if elem is None else f"{elem.get('class', '')} {elem.get('id', '')}"
 
 
+def is_figure_or_modified(elem: HtmlElement) -> bool:
+    """True when a date element is no publication date: it sits in a figure or a caption,
+    or the page calls it an update."""
+    cues = f"{elem.get('class', '')} {elem.get('itemprop', '')} {lead_text(elem)}"
+    in_figure = any(
+        node.tag in ("figure", "figcaption") or _CAPTION.search(_cues(node))
+        for node in (elem, *elem.iterancestors())
+    )
+    return in_figure or _MODIFIED_CUE.search(cues) is not None
+
+
 def _in_skipped_area(elem: HtmlElement) -> bool:
     return any(
-        node.tag in ("footer", "aside", "nav") or _SKIP_AREA.search(_cues(node))
-        for node in elem.iterancestors()
+        node.tag in _SKIP_TAGS or _SKIP_AREA.search(_cues(node))
+        for node in (elem, *elem.iterancestors())
     )

@@ -2,13 +2,15 @@
 
 Pure and total: every failure, expected or not, comes back as a ``Rejected`` row.
 A ``post`` page gives one post; a ``listing`` page gives the posts it shows whole
-(none for a listing of teasers); feeds, sitemaps, robots and other pages give none.
+(none for a listing of teasers); feeds, sitemaps, robots and other pages give none (one
+that answered with an error status is a rejection, like any page that gave nothing).
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
@@ -20,7 +22,7 @@ from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
 from trafilatura.settings import Document
 from w3lib.encoding import html_to_unicode
 
-from pipeline.clean import clean_text, prune_tree
+from pipeline.clean import clean_text, page_cues, prune_tree
 from pipeline.dating import (
     DateCandidate,
     DateChoice,
@@ -28,6 +30,7 @@ from pipeline.dating import (
     find_invalid_date_text,
     parse_date_text,
 )
+from pipeline.dating_formats import home_zone
 from pipeline.families import Family, PostBlock, detect_family
 from pipeline.listing import block_document, whole_posts
 from pipeline.post_identity import content_hash
@@ -38,11 +41,20 @@ __all__ = ["date_page", "decode_body", "extract_page"]
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
 _SKIPPED_ROLES = frozenset({"feed", "sitemap", "robots", "other"})
+_READ_STATUSES = frozenset({200, 304})
 _CANONICAL = XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
 _BINARY_SNIFF = 1024
+_BODY_BLOCKS = XPath("//body//*[self::div or self::section][@class][p]")
+_BODY_CLASS = re.compile(r"body|content|text|article|entry|story|post|paragraph", re.I)
+_NOT_BODY_CLASS = re.compile(
+    r"teaser|card|related|promo|item|list|comment|nav|menu|footer|next|more|recommend|sidebar"
+    r"|widget|share|preview|excerpt|summary",
+    re.I,
+)
+_SPLIT_MIN = 80
+_AD_ROW_MAX = 300
 _CP1252_BYTES = "mpnews-cp1252-bytes"
-_SINGLE_BYTE = frozenset({"cp1252", "windows1252", "latin1", "iso88591", "iso885915"})
 _DOCUMENT_PARSER = HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
 )
@@ -83,18 +95,19 @@ def date_page(page: RawPage, *, locale: str = "en-GB", family: str = "auto") -> 
 
 
 def decode_body(body: bytes, content_type: str | None) -> str:
-    """Decode HTML bytes: BOM, HTTP charset, meta charset, then sniffing. Labels lie both
-    ways: in a page labelled utf-8, bytes that are not UTF-8 are read as cp1252; a page labelled
-    latin-1/cp1252 whose non-ASCII bytes are all valid UTF-8 is read as UTF-8."""
+    """Decode HTML bytes. Bytes that decode as strict UTF-8 are UTF-8, whatever any label says
+    (a legacy label, single- or multi-byte, on a UTF-8 page is the commonest lie; real text in
+    cp1252, GB2312, Shift_JIS or EUC-KR is almost never valid UTF-8). Otherwise: BOM, HTTP
+    charset, meta charset, then sniffing; in a page labelled utf-8 whose bytes are not all
+    UTF-8, each stray byte is read as cp1252."""
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
     encoding, text = html_to_unicode(content_type, body)
     label = encoding.replace("-", "").replace("_", "").lower()
-    if label in {"utf8", "ascii"}:
-        return _cp1252(body, text) if "\ufffd" in text else text
-    if label in _SINGLE_BYTE and not body.isascii():
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            return text
+    if label in {"utf8", "ascii"} and "\ufffd" in text:
+        return _cp1252(body, text)
     return text
 
 
@@ -118,7 +131,7 @@ codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
 
 def _extract(page: RawPage, locale: str, family_name: str) -> list[Post] | Rejected:
     if page.role in _SKIPPED_ROLES:
-        return []
+        return _unread(page)
     problem = _problem(page)
     if problem:
         return _reject(page, problem)
@@ -129,9 +142,18 @@ def _extract(page: RawPage, locale: str, family_name: str) -> list[Post] | Rejec
     if page.role == "listing":
         return _listing_posts(page, tree, family, locale)
     parts = _post_parts(tree, page.final_url, family, locale, ())
-    if parts is None:
-        return _reject(page, "no main text")
-    return [_post(page, _canonical(tree, page.final_url), parts, from_listing=False)]
+    if not parts.body:
+        return _reject(page, "no main text", parts.date)
+    canonical = _canonical(tree, page.final_url)
+    return [_post(page, canonical, parts, from_listing=False, locale=locale)]
+
+
+def _unread(page: RawPage) -> list[Post] | Rejected:
+    """Feeds, sitemaps and other pages hold no post; one that failed is still a rejection
+    (a robots.txt that is missing just means no rules)."""
+    if page.role == "robots" or page.status in _READ_STATUSES:
+        return []
+    return _reject(page, f"{page.role} status {page.status}")
 
 
 def _problem(page: RawPage) -> str | None:
@@ -171,7 +193,7 @@ def _listing_posts(page: RawPage, tree: HtmlElement, family: Family, locale: str
     for block in whole_posts(tree, family, page.final_url):
         parts = _block_parts(block, family, locale)
         if parts is not None:
-            posts.append(_post(page, block.href, parts, from_listing=True))
+            posts.append(_post(page, block.href, parts, from_listing=True, locale=locale))
     return posts
 
 
@@ -183,9 +205,11 @@ def _block_parts(block: PostBlock, family: Family, locale: str) -> _Parts | None
     if tree is None:
         return None
     parts = _post_parts(tree, block.href, family, locale, hints, title=block.title)
-    if parts is not None and raw and parsed is None and parts.date is None:
+    if not parts.body:
+        return None
+    if raw and parsed is None and parts.date is None:
         parts = replace(parts, date_error=f"no valid date: {raw}")
-    return None if parts is None else _with_categories(parts, block.categories)
+    return _with_categories(parts, block.categories)
 
 
 def _post_parts(
@@ -196,20 +220,53 @@ def _post_parts(
     hints: tuple[DateCandidate, ...],
     *,
     title: str | None = None,
-) -> _Parts | None:
+) -> _Parts:
+    """The page's parts; ``body`` is empty when it has no main text (its date still counts)."""
     date, date_error = _date(tree, url, family, locale, hints)
     categories = family.categories(tree)
     title = title or family.title(tree)
     page_title = title or _page_title(tree)
+    cues = page_cues(tree)
+    _join_split_body(tree)
     meta_title, author = _metadata(prune_tree(tree, family))
     fallback_title = title or meta_title or page_title
     text = _main_text(tree, url)
-    if not text:
-        return None
-    body = clean_text(text, title=fallback_title)
-    if not body:
-        return None
+    body = clean_text(text, title=fallback_title, cues=cues) if text else ""
     return _Parts(fallback_title or "", body, author, categories, date, date_error)
+
+
+def _join_split_body(tree: HtmlElement) -> None:
+    """A body split into sibling blocks of the same tag and class (``div.article-body`` …
+    ad row … ``div.article-body``) becomes one block, in order, so extraction keeps all of it
+    and not only the first. Only body-like classes, only blocks holding paragraphs, and only
+    across short rows (ads, embeds) between them."""
+    groups: dict[tuple[int, str, str], list[HtmlElement]] = {}
+    for block in _BODY_BLOCKS(tree):
+        classes = block.get("class", "")
+        if _BODY_CLASS.search(classes) and not _NOT_BODY_CLASS.search(classes):
+            parent = block.getparent()
+            groups.setdefault((id(parent), block.tag, classes), []).append(block)
+    for blocks in groups.values():
+        if len(blocks) > 1 and all(_paragraph_chars(b) >= _SPLIT_MIN for b in blocks):
+            _merge_siblings(blocks)
+
+
+def _merge_siblings(blocks: list[HtmlElement]) -> None:
+    first = blocks[0]
+    members = {id(b) for b in blocks}
+    between: list[HtmlElement] = []
+    for sibling in first.itersiblings():
+        if id(sibling) in members:
+            if any(len(" ".join(e.text_content().split())) > _AD_ROW_MAX for e in between):
+                return
+            first.extend(list(sibling))
+            between = []
+        else:
+            between.append(sibling)
+
+
+def _paragraph_chars(block: HtmlElement) -> int:
+    return sum(len(p.text_content().strip()) for p in block.iterchildren("p"))
 
 
 def _metadata(tree: HtmlElement) -> tuple[str | None, str | None]:
@@ -292,7 +349,7 @@ def _site(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _post(page: RawPage, url: str, parts: _Parts, *, from_listing: bool) -> Post:
+def _post(page: RawPage, url: str, parts: _Parts, *, from_listing: bool, locale: str) -> Post:
     date = parts.date
     return Post(
         url=canonical_url(url),
@@ -307,7 +364,7 @@ def _post(page: RawPage, url: str, parts: _Parts, *, from_listing: bool) -> Post
         categories=parts.categories,
         from_listing=from_listing,
         run_id=page.run_id,
-        updated_at=_day(date.updated_at) if date else None,
+        updated_at=_local_day(date.updated_at, locale) if date else None,
         date_confidence=date.confidence if date else None,
         content_hash=content_hash(parts.body),
         date_conflicts=_conflicts(date),
@@ -323,15 +380,21 @@ def _conflicts(choice: DateChoice | None) -> tuple[str, ...]:
     return tuple(sorted(f for f in found if not f.endswith(choice.date.isoformat())))
 
 
-def _day(moment: datetime | date | None) -> date | None:
+def _local_day(moment: datetime | date | None, locale: str) -> date | None:
+    """The publisher's calendar day of an instant (docs/warehouse.md, "How dates are
+    decided"): 23:30 UTC on 30 June is 1 July in London."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        return moment.astimezone(home_zone(locale)).date()
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def _reject(page: RawPage, reason: str) -> Rejected:
+def _reject(page: RawPage, reason: str, date: DateChoice | None = None) -> Rejected:
     return Rejected(
         url=page.final_url or page.url,
         source=page.source,
         reason=reason,
         fetched_at=page.fetched_at,
         run_id=page.run_id,
+        published_date=date.date if date else None,
+        date_source=date.source if date else None,
     )

@@ -15,7 +15,8 @@ Checks (names as stored in ``health_state`` and ``alerts``):
 * ``post_drop`` -- posts found far below the median of the last successful runs (a layout
   change);
 * ``rejection_rate`` -- too many pages gave no post;
-* ``no_new_post`` -- no post new to the warehouse in N days.
+* ``no_new_post`` -- no post new to the warehouse in N days;
+* ``crawl_budget_hit`` -- the source's ``max_pages`` stopped the crawl with links unfetched.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ CHECKS = (
     "post_drop",
     "rejection_rate",
     "no_new_post",
+    "crawl_budget_hit",
 )
 Numbers = Mapping[str, int | float | str | None]
 
@@ -245,6 +247,27 @@ def check_no_new_post(
     return CheckResult("no_new_post", False, numbers, message)
 
 
+def check_crawl_budget(
+    facts: RunFacts, history: SourceHistory, thresholds: HealthThresholds, now: datetime
+) -> CheckResult | None:
+    stats = facts.stats
+    if stats is None:
+        return None
+    numbers = {
+        "max_pages": stats.max_pages,
+        "pages_fetched": stats.pages_fetched,
+        "pages_over_budget": stats.pages_over_budget,
+    }
+    if not stats.max_pages_reached:
+        return CheckResult("crawl_budget_hit", True, numbers, "crawl ended within its budget")
+    budget = f"max_pages={stats.max_pages}" if stats.max_pages else "max_pages"
+    message = (
+        f"crawl stopped at {budget} with {stats.pages_over_budget} more pages unfetched; "
+        "raise the source's max_pages"
+    )
+    return CheckResult("crawl_budget_hit", False, numbers, message)
+
+
 _Check = Callable[[RunFacts, SourceHistory, HealthThresholds, datetime], CheckResult | None]
 _USABLE_RUN_CHECKS: tuple[_Check, ...] = (
     check_http_errors,
@@ -253,6 +276,7 @@ _USABLE_RUN_CHECKS: tuple[_Check, ...] = (
     check_post_drop,
     check_rejections,
     check_no_new_post,
+    check_crawl_budget,
 )
 
 

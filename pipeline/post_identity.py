@@ -93,22 +93,17 @@ def _preference(post: Post) -> tuple[object, ...]:
 
 
 def _merge(copies: list[Post]) -> Post:
+    """The canonical copy (a permalink before a listing row, then the fullest body) whole:
+    its url, title, body, author and date are never mixed with another copy's. The other
+    copies add their categories, and their dates when they differ, as ``date_conflicts``."""
     best = copies[0]
     categories = tuple(dict.fromkeys(c for p in copies for c in p.categories))
-    dated = max(copies, key=date_strength)  # max keeps the first (permalink) on ties
     merged = replace(
         best,
         categories=categories,
         url=canonical_url(best.url),
         from_listing=all(p.from_listing for p in copies),
     )
-    if date_strength(dated) > date_strength(best):
-        merged = replace(
-            merged,
-            published_date=dated.published_date,
-            date_source=dated.date_source,
-            date_confidence=dated.date_confidence,
-        )
     merged = replace(merged, date_conflicts=_date_conflicts(copies, merged))
     return replace(merged, content_hash=_hash(merged))
 

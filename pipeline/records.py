@@ -87,7 +87,8 @@ class Post:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """A page that gave no post, and why. Rejections are stored, never dropped."""
+    """A page that gave no post, and why. Rejections are stored, never dropped. A page whose
+    date could be read still gives it (``published_date``, ``date_source``)."""
 
     url: str
     source: str
@@ -95,6 +96,8 @@ class Rejected:
     fetched_at: datetime
     run_id: str = ""
     stage: str = "extract"
+    published_date: date | None = None
+    date_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,6 +218,8 @@ class WarcArchiveExtension:
             "robots_blocked": int(stats.get_value("robotstxt/forbidden", 0)),
             "offsite_filtered": int(stats.get_value("offsite/filtered", 0)),
             "max_pages_reached": bool(stats.get_value("mpnews/max_pages_reached", False)),
+            "pages_over_budget": int(stats.get_value("mpnews/pages_over_budget", 0)),
+            "max_pages": getattr(self.crawler.spider, "max_pages", None),
             "skipped": int(stats.get_value("mpnews/skipped", 0)),
             "skipped_posts": int(stats.get_value("mpnews/skipped_posts", 0)),
             "finish_reason": finish_reason,

@@ -90,6 +90,7 @@ class SourceSpider(scrapy.Spider):
         self.requested = 0
         self.crawl_state = CrawlState()
         self._seen: set[str] = set()
+        self._over_budget: set[str] = set()  # distinct URLs left unfetched by max_pages
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -127,7 +128,7 @@ class SourceSpider(scrapy.Spider):
             self._note_skipped(has_post=known is not None and known.has_post)
             return None
         if self.requested >= self.max_pages:
-            self._note_budget_reached()
+            self._note_budget_reached(key)
             return None
         self._seen.add(key)
         self.requested += 1
@@ -176,9 +177,20 @@ class SourceSpider(scrapy.Spider):
             if has_post:
                 stats.inc_value("mpnews/skipped_posts")
 
-    def _note_budget_reached(self) -> None:
-        stats = getattr(getattr(self, "crawler", None), "stats", None)
-        if stats is None or stats.get_value("mpnews/max_pages_reached"):
+    def _note_budget_reached(self, key: str) -> None:
+        """Count a distinct URL the budget refused; log the first one."""
+        if key in self._over_budget:
             return
-        logger.info("Reached max_pages=%d for %s; no more links", self.max_pages, self.source.name)
+        self._over_budget.add(key)
+        stats = getattr(getattr(self, "crawler", None), "stats", None)
+        if stats is None:
+            return
+        stats.set_value("mpnews/pages_over_budget", len(self._over_budget))
+        if stats.get_value("mpnews/max_pages_reached"):
+            return
+        logger.warning(
+            "Reached max_pages=%d for %s; links beyond it are counted, not fetched",
+            self.max_pages,
+            self.source.name,
+        )
         stats.set_value("mpnews/max_pages_reached", True)

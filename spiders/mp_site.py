@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 
 from pipeline.urls import url_key
 from spiders.base import SourceSpider, anchors, feed_alternates
 from spiders.discovery import start_page_links
-from spiders.families import PAGER_TEXT, Family, detect_family, get_family, link_role
+from spiders.families import (
+    PAGER_TEXT,
+    READ_MORE_TEXT,
+    Family,
+    detect_family,
+    fit_family,
+    get_family,
+    link_role,
+)
 from spiders.urls import absolute_http_url
 from spiders.xmlfeeds import parse_sitemap
 
@@ -21,7 +31,8 @@ def listing_links(family: Family, response: Response) -> list[tuple[str, str]]:
     """``(url, role)`` pairs worth following from a news listing page, first reading wins.
 
     Order: declared feeds, the family's post permalinks, its pagination/category/
-    archive links, then any other anchor whose text or URL shape says what it is.
+    archive links, then any other anchor whose text ("Read more", "Older posts") or URL
+    shape says what it is.
     """
     if not isinstance(response, TextResponse):
         return []
@@ -36,10 +47,16 @@ def listing_links(family: Family, response: Response) -> list[tuple[str, str]]:
                 if link:
                     found.setdefault(link, role)
     for url, text in anchors(response):
-        guessed = "listing" if PAGER_TEXT.match(text) else link_role(family, url)
+        guessed = _text_role(text) or link_role(family, url)
         if guessed:
             found.setdefault(url, guessed)
     return list(found.items())
+
+
+def _text_role(text: str) -> str | None:
+    if PAGER_TEXT.match(text):
+        return "listing"
+    return "post" if READ_MORE_TEXT.match(text) else None
 
 
 class MpSiteSpider(SourceSpider):
@@ -54,10 +71,14 @@ class MpSiteSpider(SourceSpider):
     }
 
     def family_for(self, response: Response) -> Family:
-        """The configured family, or the one the page itself shows when ``auto``."""
+        """The configured family, or the one the page itself shows when ``auto``: its
+        markers, else the family whose listing markup the page has."""
         if self.source.family != "auto":
             return get_family(self.source.family)
-        return detect_family(response.body)
+        guess = detect_family(response.body)
+        if not isinstance(response, TextResponse):
+            return guess
+        return fit_family(response.selector.root, guess)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         self.mark_seen(response)
@@ -87,4 +108,32 @@ class MpSiteSpider(SourceSpider):
             yield from self.follow_all((u, "sitemap") for u in urls if u)
             return
         family = self._last_family or get_family(self.source.family)
-        yield from self.follow_all((u, role) for u in urls if u and (role := link_role(family, u)))
+        yield from self.follow_all(
+            (u, role) for u in urls if u and (role := self._entry_role(family, u))
+        )
+
+    def _entry_role(self, family: Family, url: str) -> str | None:
+        """A sitemap entry's role: by the family's URL shapes, else a page inside a start
+        URL's folder (``/news/<slug>`` under ``/news``) is a post."""
+        return link_role(family, url) or ("post" if _inside(url, self._folders) else None)
+
+    @property
+    def _folders(self) -> tuple[str, ...]:
+        """``scheme://host/path/`` of each start URL below the site root."""
+        found = []
+        for start in self.source.start_urls:
+            parts = urlsplit(start)
+            path = re.sub(r"(/index)?\.html?$", "", parts.path).rstrip("/")
+            if path:
+                found.append(f"{parts.scheme}://{parts.netloc}{path}/".lower())
+        return tuple(found)
+
+
+def _inside(url: str, folders: tuple[str, ...]) -> bool:
+    """Whether ``url`` is one page directly inside one of ``folders``."""
+    lowered = url.split("?", 1)[0].split("#", 1)[0].lower()
+    for folder in folders:
+        rest = lowered.removeprefix(folder)
+        if rest != lowered and rest.strip("/") and "/" not in rest.strip("/"):
+            return True
+    return False

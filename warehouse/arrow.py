@@ -73,6 +73,8 @@ REJECTIONS_SCHEMA = pa.schema(
         ("stage", _TEXT),
         ("reason", _TEXT),
         ("fetched_at", _TIME),
+        ("published_date", pa.date32()),
+        ("date_source", _TEXT),
     ]
 )
 

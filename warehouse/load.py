@@ -29,12 +29,14 @@ import pyarrow as pa
 from mpnews.exceptions import WarehouseError
 from pipeline.records import PageSeen, Post, Rejected
 from warehouse import arrow, near_duplicate_index
+from warehouse.crawlstate import update_crawl_state
 from warehouse.db import error_line
 from warehouse.rows import LoadResult, PostRow, RunRecord
+from warehouse.search import search_pending
 from warehouse.snapshot import writer
 from warehouse.versions import record_versions
 
-__all__ = ["load_run", "record_run"]
+__all__ = ["load_run", "record_run", "write_run"]
 
 _T = TypeVar("_T")
 
@@ -59,12 +61,21 @@ FROM stage_resolved
 GROUP BY post_id, url, source
 """
 
+# The stored rows of the posts this load brings, read once: steps that compare old and new
+# join this small table, not the whole posts table (one pass over it instead of one each).
+_STAGE_STORED = """
+CREATE OR REPLACE TEMP TABLE stored_posts AS
+SELECT post_id, content_hash, title, body, categories, first_seen_at, last_seen_at,
+       first_run_id, last_run_id
+FROM posts WHERE post_id IN (SELECT post_id FROM incoming_posts)
+"""
+
 _COUNT_CHANGES = """
 SELECT count(*) FILTER (WHERE p.post_id IS NULL),
        count(*) FILTER (WHERE p.post_id IS NOT NULL AND i.last_seen_at >= p.last_seen_at AND (
            i.content_hash IS DISTINCT FROM p.content_hash OR i.title IS DISTINCT FROM p.title
            OR i.body IS DISTINCT FROM p.body OR i.categories IS DISTINCT FROM p.categories))
-FROM incoming_posts AS i LEFT JOIN posts AS p USING (post_id)
+FROM incoming_posts AS i LEFT JOIN stored_posts AS p USING (post_id)
 """
 
 _NEWER = "excluded.last_seen_at >= posts.last_seen_at"
@@ -149,10 +160,12 @@ ON CONFLICT (run_id, source) DO UPDATE SET
 
 _RESPONSE_FIELDS = (
     "run_id", "source", "responses_200", "responses_304", "skipped", "skipped_posts",
+    "budget_hit", "pages_over_budget", "max_pages",
 )  # fmt: skip
 _RUN_RESPONSES = """
 UPDATE crawl_runs SET responses_200 = $responses_200, responses_304 = $responses_304,
-    skipped = $skipped, skipped_posts = $skipped_posts
+    skipped = $skipped, skipped_posts = $skipped_posts, budget_hit = $budget_hit,
+    pages_over_budget = $pages_over_budget, max_pages = $max_pages
 WHERE run_id = $run_id AND source = $source
 """
 
@@ -172,6 +185,20 @@ def load_run(
     ``PostRow.from_post``); any object with ``PageSeen``'s fields is a page. Raises
     WarehouseError, leaving the warehouse as it was.
     """
+    with writer(path) as con:
+        return write_run(con, run=run, posts=posts, pages=pages, rejections=rejections)
+
+
+def write_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run: RunRecord,
+    posts: Sequence[PostRow | Post] = (),
+    pages: Sequence[PageSeen] = (),
+    rejections: Sequence[Rejected] = (),
+) -> LoadResult:
+    """:func:`load_run` on an open, migrated warehouse connection, without publishing
+    (one transaction; raises WarehouseError, leaving the warehouse as it was)."""
     rows = [PostRow.from_post(p) if isinstance(p, Post) else p for p in posts]
     _check_post_ids(rows)
     _check_belongs(run, rows, pages, rejections)
@@ -180,8 +207,7 @@ def load_run(
         "stage_pages": arrow.pages_table(pages),
         "stage_rejections": arrow.rejections_table(rejections, run),
     }
-    with writer(path) as con:
-        return _in_transaction(con, run, lambda: _write_run(con, run, tables))
+    return _in_transaction(con, run, lambda: _write_run(con, run, tables))
 
 
 def record_run(path: str | Path, run: RunRecord) -> None:
@@ -199,8 +225,10 @@ def _write_run(
         near_duplicate_index.resolve(con)
         con.execute(_STAGE_POSTS)
         con.execute(_STAGE_SIGHTINGS)
+        con.execute(_STAGE_STORED)
         posts_new, posts_updated = con.execute(_COUNT_CHANGES).fetchone() or (0, 0)
         record_versions(con)
+        search_pending(con)
         con.execute(_UPSERT_POSTS)
         con.execute(_UPSERT_SIGHTINGS)
         con.execute(_REPLACE_POST_MPS)
@@ -208,8 +236,11 @@ def _write_run(
         sightings = _count(con, "incoming_sightings")
         _replace_run_rows(con, run, "pages", "stage_pages")
         _replace_run_rows(con, run, "rejections", "stage_rejections")
+        update_crawl_state(con, run.source)
         _upsert_run(con, run)
-        con.execute("DROP TABLE incoming_posts; DROP TABLE incoming_sightings")
+        con.execute(
+            "DROP TABLE incoming_posts; DROP TABLE incoming_sightings; DROP TABLE stored_posts"
+        )
     finally:
         for name in tables:
             con.unregister(name)

@@ -36,6 +36,9 @@ class RunRecord:
     responses_304: int = 0
     skipped: int = 0  # known post permalinks not requested (incremental crawl)
     skipped_posts: int = 0  # ... of which hold a stored post (counted in posts_found)
+    budget_hit: bool = False  # max_pages stopped the crawl with links unfetched
+    pages_over_budget: int = 0  # distinct URLs the budget left unfetched
+    max_pages: int | None = None  # the budget the crawl ran with
 
 
 @dataclass(frozen=True, slots=True)

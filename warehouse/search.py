@@ -1,10 +1,13 @@
 """Full-text search over post titles and bodies, ranked by BM25 (DuckDB's ``fts``).
 
-The index lives in the warehouse: every publish (:func:`warehouse.snapshot.writer`)
-calls :func:`refresh_index`, which rebuilds ``fts_main_posts`` when the posts changed
-since the last build (a fingerprint of every post's id, title and body is kept in
-``fts_main_posts.index_state``). Analysts' read-only snapshots therefore carry a current
-index. A snapshot without one, or with a stale one (published by an older mpnews, or
+The index lives in the warehouse and follows the loads, not the warehouse's size: each load
+lists the posts whose text it wrote in ``search_pending`` (:func:`search_pending`, inside the
+load's transaction), and every publish (:func:`warehouse.snapshot.writer`) calls
+:func:`refresh_index`, which re-indexes just those posts in ``fts_main_posts`` — their old
+entries out, their tokens in, term and document counts adjusted — exactly as DuckDB's
+``create_fts_index`` would have indexed them. The index is built from scratch only when it is
+missing or when most posts changed at once. Analysts' read-only snapshots therefore carry a
+current index. A snapshot without one, or with a stale one (published by an older mpnews, or
 without the fts package), is still searchable: :func:`search` then builds a throw-away
 index in memory, which is correct but slower.
 
@@ -24,12 +27,22 @@ import duckdb
 from mpnews.exceptions import WarehouseError
 from warehouse.db import OFFLINE_CONFIG, connect, error_line, load_fts
 
-__all__ = ["SearchHit", "index_is_current", "refresh_index", "search", "snippet"]
+__all__ = [
+    "SearchHit",
+    "index_is_current",
+    "refresh_index",
+    "search",
+    "search_pending",
+    "snippet",
+]
 
 INDEX_SCHEMA = "fts_main_posts"
 _STATE = f"{INDEX_SCHEMA}.index_state"
 _FINGERPRINT = "SELECT count(*), coalesce(bit_xor(hash(post_id, title, body)), 0) FROM posts"
 _BUILD = "PRAGMA create_fts_index('posts', 'post_id', 'title', 'body', overwrite = 1)"
+_PENDING = "main.search_pending"
+#: Re-index incrementally up to this share of the posts; beyond it, rebuild from scratch.
+REBUILD_SHARE = 0.25
 _WORD = re.compile(r"\w+")
 _SNIPPET_CHARS = 160
 
@@ -97,22 +110,37 @@ def search(
     return [_hit(row, stems) for row in rows]
 
 
-def refresh_index(con: duckdb.DuckDBPyConnection) -> bool:
-    """Rebuild the search index on a writable warehouse connection if posts changed.
+def search_pending(con: duckdb.DuckDBPyConnection) -> None:
+    """Within a load's transaction, after ``warehouse.near_duplicate_index.resolve`` and before the
+    posts are written: list the staged posts (``incoming_posts``) and the posts folded into
+    another one (``dup_superseded``) for re-indexing."""
+    con.execute(
+        f"INSERT INTO {_PENDING} SELECT DISTINCT post_id FROM incoming_posts "
+        "UNION SELECT old_id FROM dup_superseded ON CONFLICT DO NOTHING"
+    )
 
-    Returns True when it rebuilt. Raises WarehouseError when the fts extension is missing.
+
+def refresh_index(con: duckdb.DuckDBPyConnection) -> bool:
+    """Bring the search index of a writable warehouse connection up to date: re-index the
+    posts listed in ``search_pending``, or build the index when it is missing.
+
+    Returns True when it changed the index. Raises WarehouseError when the fts extension is
+    missing.
     """
     load_fts(con)
-    if index_is_current(con):
+    has_index = _has_table(con, INDEX_SCHEMA, "docs") and _has_table(con, "main", "search_pending")
+    pending = _scalar(con, f"SELECT count(*) FROM {_PENDING}") if has_index else 0
+    if has_index and pending == 0 and _counts_agree(con):
         return False
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(_BUILD)
-        con.execute(
-            f"CREATE TABLE {_STATE} AS SELECT now() AS built_at, "
-            "count(*) AS posts, coalesce(bit_xor(hash(post_id, title, body)), 0) AS fingerprint "
-            "FROM posts"
-        )
+        posts = _scalar(con, "SELECT count(*) FROM posts")
+        if has_index and pending <= max(REBUILD_SHARE * posts, 1) and _counts_agree(con, pending):
+            _reindex(con)
+        else:
+            _rebuild(con)
+        if _has_table(con, "main", "search_pending"):
+            con.execute(f"DELETE FROM {_PENDING}")
         con.execute("COMMIT")
     except duckdb.Error as exc:
         con.execute("ROLLBACK")
@@ -122,11 +150,80 @@ def refresh_index(con: duckdb.DuckDBPyConnection) -> bool:
 
 def index_is_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the warehouse on ``con`` holds a search index of exactly its posts."""
-    if not _has_table(con, INDEX_SCHEMA, "index_state"):
+    if not _has_table(con, INDEX_SCHEMA, "docs"):
+        return False
+    if _has_table(con, "main", "search_pending"):
+        pending = _scalar(con, f"SELECT count(*) FROM {_PENDING}")
+        return pending == 0 and _counts_agree(con)
+    if not _has_table(con, INDEX_SCHEMA, "index_state"):  # published by an older mpnews
         return False
     built = con.execute(f"SELECT posts, fingerprint FROM {_STATE}").fetchone()
     now = con.execute(_FINGERPRINT).fetchone()
     return built is not None and now is not None and tuple(built) == tuple(now)
+
+
+def _counts_agree(con: duckdb.DuckDBPyConnection, pending: int = 0) -> bool:
+    """The index holds as many documents as there are posts, give or take the ``pending``
+    ones (a cheap guard against an index that missed a write)."""
+    docs = _scalar(con, f"SELECT num_docs FROM {INDEX_SCHEMA}.stats")
+    posts = _scalar(con, "SELECT count(*) FROM posts")
+    return abs(docs - posts) <= pending
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_BUILD)
+    con.execute(
+        f"CREATE OR REPLACE TABLE {_STATE} AS SELECT now() AS built_at, "
+        "count(*) AS posts, coalesce(bit_xor(hash(post_id, title, body)), 0) AS fingerprint "
+        "FROM posts"
+    )
+
+
+def _reindex(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the index entries of the pending posts, as ``create_fts_index`` makes them:
+    fields title (0) and body (1) tokenized by the index's own macro, stop words dropped,
+    Porter-stemmed; ``dict.df`` counts documents per term, ``docs.len`` terms per document."""
+    for statement in _REINDEX:
+        con.execute(statement.format(s=INDEX_SCHEMA, pending=_PENDING))
+    # Older readers compare a fingerprint of every post; leave them one that says "rebuild".
+    con.execute(f"UPDATE {_STATE} SET built_at = now(), fingerprint = NULL")
+
+
+_REINDEX = (
+    "CREATE OR REPLACE TEMP TABLE fts_old AS SELECT docid FROM {s}.docs "
+    "WHERE name IN (SELECT post_id FROM {pending})",
+    "UPDATE {s}.dict SET df = dict.df - c.n FROM (SELECT termid, count(DISTINCT docid) AS n "
+    "FROM {s}.terms WHERE docid IN (SELECT docid FROM fts_old) GROUP BY termid) AS c "
+    "WHERE dict.termid = c.termid",
+    "DELETE FROM {s}.terms WHERE docid IN (SELECT docid FROM fts_old)",
+    "DELETE FROM {s}.docs WHERE docid IN (SELECT docid FROM fts_old)",
+    "CREATE OR REPLACE TEMP TABLE fts_new AS "
+    "SELECT (SELECT coalesce(max(docid), -1) FROM {s}.docs) + row_number() OVER () AS docid, "
+    "post_id AS name, title, body FROM posts WHERE post_id IN (SELECT post_id FROM {pending})",
+    "CREATE OR REPLACE TEMP TABLE fts_tokens AS "
+    "WITH raw AS (SELECT docid, 0 AS fieldid, unnest({s}.tokenize(title)) AS w FROM fts_new "
+    "UNION ALL SELECT docid, 1 AS fieldid, unnest({s}.tokenize(body)) AS w FROM fts_new) "
+    "SELECT docid, fieldid, stem(w, 'porter') AS term FROM raw "
+    "WHERE w IS NOT NULL AND len(w) > 0 AND w NOT IN (SELECT sw FROM {s}.stopwords)",
+    "INSERT INTO {s}.dict (termid, term, df) "
+    "SELECT (SELECT coalesce(max(termid), -1) FROM {s}.dict) + row_number() OVER (), term, 0 "
+    "FROM (SELECT DISTINCT term FROM fts_tokens "
+    "WHERE term NOT IN (SELECT term FROM {s}.dict) ORDER BY term)",
+    "INSERT INTO {s}.terms (docid, fieldid, termid) "
+    "SELECT t.docid, t.fieldid, d.termid FROM fts_tokens AS t JOIN {s}.dict AS d USING (term)",
+    "UPDATE {s}.dict SET df = dict.df + c.n FROM (SELECT term, count(DISTINCT docid) AS n "
+    "FROM fts_tokens GROUP BY term) AS c WHERE dict.term = c.term",
+    "INSERT INTO {s}.docs (docid, name, len) SELECT n.docid, n.name, "
+    "(SELECT count(*) FROM fts_tokens AS t WHERE t.docid = n.docid) FROM fts_new AS n",
+    "UPDATE {s}.stats SET num_docs = (SELECT count(*) FROM {s}.docs), "
+    "avgdl = (SELECT sum(len) / count(len) FROM {s}.docs)",
+    "DROP TABLE fts_old; DROP TABLE fts_new; DROP TABLE fts_tokens",
+)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _searchable(path: Path) -> duckdb.DuckDBPyConnection:

@@ -1,7 +1,8 @@
 """Edited posts: keep every version of a post whose text changed (``post_versions``).
 
 Called by the loader inside its transaction, after the run's posts are staged in
-``incoming_posts`` and before they are upserted into ``posts``. A post is edited when a
+``incoming_posts`` (their stored rows in ``stored_posts``) and before they are upserted into
+``posts``. A post is edited when a
 newer sighting from ANOTHER run has a different content hash or title; re-loading the run
 that stored the current text (a reload or a re-process) never makes a version. The first
 edit of a post stores its stored text as version 1 and the edit as version 2; later edits
@@ -21,7 +22,7 @@ SELECT p.post_id,
        p.categories AS old_categories, p.first_seen_at AS old_seen_at,
        p.first_run_id AS old_run_id,
        i.content_hash, i.title, i.body, i.categories, i.first_seen_at AS seen_at, i.run_id
-FROM incoming_posts AS i JOIN posts AS p USING (post_id)
+FROM incoming_posts AS i JOIN stored_posts AS p USING (post_id)
 WHERE i.last_seen_at >= p.last_seen_at
   AND i.run_id IS DISTINCT FROM p.last_run_id
   AND (i.content_hash IS DISTINCT FROM p.content_hash OR i.title IS DISTINCT FROM p.title)

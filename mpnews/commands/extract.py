@@ -41,7 +41,8 @@ output: one JSON object per line, in input order:
   {"id", "url", "title", "author", "published_date", "date_source", "date_conflicts", "date_error",
    "body", "categories", "topics", "mps"} for each post found, or
   {"id", "rejected": "reason"} for a page that gave no post (a missing page file in a
-  manifest is such a rejection: "no such file: PATH").
+  manifest is such a rejection: "no such file: PATH"), with "published_date" and
+  "date_source" when the page's date could still be read.
 manifest: JSON Lines of {"id", "path", "url"?}; relative paths resolve against the
   manifest's folder; the url (default: the file's file:// URI) feeds url dates and links.
 exit codes: 0 done (rejections are output, not failures); 2 a missing PAGE or manifest, or
@@ -150,7 +151,11 @@ def _advance(order: deque[_Slot], key: str | None) -> Generator[dict[str, Any], 
 
 def _record(page_id: str, result: Post | Rejected) -> dict[str, Any]:
     if isinstance(result, Rejected):
-        return {"id": page_id, "rejected": result.reason}
+        record: dict[str, Any] = {"id": page_id, "rejected": result.reason}
+        if result.published_date is not None:
+            record["published_date"] = result.published_date.isoformat()
+            record["date_source"] = result.date_source
+        return record
     return {
         "id": page_id,
         "url": result.url,

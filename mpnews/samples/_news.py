@@ -199,7 +199,7 @@ def _news_sitemap(linked: list[NewsArticle]) -> str:
 
 
 def _expected(article: NewsArticle) -> ExpectedPost:
-    text = " ".join(article.paragraphs)
+    text = " ".join((article.standfirst, *article.paragraphs))  # the visible standfirst is kept
     return ExpectedPost(
         source=SOURCE,
         path=article.path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from pipeline.dating import is_figure_or_modified
 from pipeline.families import Family, PostBlock
 from pipeline.families.common import (
     COMMON_PRUNE,
@@ -48,9 +49,9 @@ def _date_texts(tree: HtmlElement) -> tuple[tuple[str, str], ...]:
     for item in json_ld(tree):
         if isinstance(item.get("datePublished"), str):
             found.append(("jsonld", item["datePublished"]))
-    times = _VISIBLE_DATE(tree)
-    if times:
-        found.append(("visible", times[0].get("datetime") or node_text(times[0])))
+    published = next((t for t in _VISIBLE_DATE(tree) if not is_figure_or_modified(t)), None)
+    if published is not None:
+        found.append(("visible", published.get("datetime") or node_text(published)))
     return tuple(found)
 
 

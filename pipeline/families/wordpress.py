@@ -6,12 +6,12 @@ from __future__ import annotations
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from pipeline.dating import is_figure_or_modified
 from pipeline.families import Family, PostBlock
 from pipeline.families.common import (
     COMMON_PRUNE,
     Pruner,
     clean_names,
-    first,
     meta_categories,
     node_text,
     selector,
@@ -78,8 +78,11 @@ def _date_texts(tree: HtmlElement) -> tuple[tuple[str, str], ...]:
 
 
 def _date_raw(tree: HtmlElement) -> str | None:
-    found = first(tree, *_DATE_SELECTORS)
-    return (found.get("datetime") or node_text(found)) if found is not None else None
+    for sel in _DATE_SELECTORS:
+        found = next((e for e in sel(tree) if not is_figure_or_modified(e)), None)
+        if found is not None:
+            return found.get("datetime") or node_text(found)
+    return None
 
 
 def _title(tree: HtmlElement) -> str | None:

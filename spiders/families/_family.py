@@ -8,17 +8,23 @@ from urllib.parse import urlsplit
 
 from lxml.etree import XPath
 
-__all__ = ["PAGER_TEXT", "PAGER_URLS", "Family", "link_role"]
+__all__ = ["PAGER_TEXT", "PAGER_URLS", "READ_MORE_TEXT", "Family", "link_role"]
 
 #: Anchor text of "Previous" / "Next" / "Older posts" style pagination links.
 PAGER_TEXT = re.compile(
     r"^\W*(next|previous|prev|older|newer)(\s+(posts?|entries|page|articles|news))?\W*$", re.I
 )
-#: URL shapes of a paginated listing, whatever the family.
+#: Anchor text of an excerpt's link to its whole post ("Read More", "Continue reading →").
+READ_MORE_TEXT = re.compile(
+    r"^\W*(read\s+(more|on|the\s+(full|whole|rest)\b.*)|continue\s+reading\b.*|"
+    r"full\s+(story|article|post))\W*$",
+    re.I,
+)
+#: URL shapes of a paginated listing, whatever the family (static mirrors add ``.html``).
 PAGER_URLS = (
-    re.compile(r"/page/\d+/?$"),
+    re.compile(r"/page/\d+(\.html?)?/?$"),
     re.compile(r"[?&](page|paged|pg)=\d+(&|$)"),
-    re.compile(r"/previous/\d+/?$"),
+    re.compile(r"/previous/\d+(\.html?)?/?$"),
 )
 
 

@@ -35,9 +35,11 @@ def news_link_role(url: str) -> str | None:
     parts = urlsplit(url)
     if _FEED_PATHS.search(parts.path):
         return "feed"
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    if any(p.search(target) for p in PAGER_URLS):  # before articles: /previous/2.html
+        return "listing"
     if is_article_url(url):
         return "post"
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    if is_navigation_page(url) or any(p.search(target) for p in PAGER_URLS):
+    if is_navigation_page(url):
         return "listing"
     return None

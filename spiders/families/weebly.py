@@ -25,13 +25,16 @@ WEEBLY = Family(
         XPath("//*[contains(@class, 'blog-archive-list')]//a/@href"),
     ),
     listing_urls=(
-        re.compile(r"^/[^?]*/previous/\d+/?$"),
+        re.compile(r"^/[^?]*/previous/\d+(\.html)?/?$"),
         re.compile(r"^/[^?]*/category/[^/?]+/?$"),
-        re.compile(r"^/[^?]*/archives/\d{2}-\d{4}/?$"),
+        re.compile(r"^/[^?]*/archives/\d{2}-\d{4}(\.html)?/?$"),
     ),
     feed_urls=(re.compile(r"^/\d+/feed/?$"),),
     markers=(
         re.compile(rb"weebly", re.I),
         re.compile(rb"\bwsite-"),
+        # The blog partials themselves, for copies that lost Weebly's scripts and classes.
+        re.compile(rb"class=[\"'][^\"']*\bblog-title-link\b"),
+        re.compile(rb"class=[\"'][^\"']*\bblog-page-nav-(previous|next)\b"),
     ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,11 @@ SCENARIOS: dict[str, tuple[int, Run, Run]] = {
     "post_drop": (3, Run(posts=2), HEALTHY),
     "rejection_rate": (0, Run(posts=2, rejections=9), HEALTHY),
     "no_new_post": (1, Run(), Run(new_post=True)),
+    "crawl_budget_hit": (
+        0,
+        Run(stats=replace(stats(), max_pages_reached=True, pages_over_budget=75, max_pages=20)),
+        HEALTHY,
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from mpnews.config import Source
 from pipeline.extract import extract_page
 from pipeline.ingest import finalise_post
 from pipeline.post_identity import collapse
-from pipeline.records import Post
+from pipeline.records import Post, Rejected
 from warehouse.load import load_run
 from warehouse.rows import RunRecord
 
@@ -108,3 +108,20 @@ def test_an_impossible_date_leaves_a_null_date_and_its_reason_in_the_warehouse(
     with duckdb.connect(str(warehouse), read_only=True) as con:
         [row] = con.execute("SELECT published_date, date_source, date_error FROM posts").fetchall()
     assert row == (None, None, "no valid date: 32/13/2020")
+
+
+def test_a_rejected_page_keeps_its_date_in_the_warehouse(tmp_path: Path) -> None:
+    html = (
+        "<html><head><title>Video: the MP at the hustings</title>"
+        '<meta property="article:published_time" content="2020-02-05T18:00:00+00:00">'
+        "</head><body><h1>Video: the MP at the hustings</h1>"
+        "<iframe src='https://video.example.org/embed/7'></iframe></body></html>"
+    )
+    rejected = extract_page(make_raw_page(html, f"{WEEBLY}/news/{SLUG}"))
+    assert isinstance(rejected, Rejected)
+    run = RunRecord("run-1", SOURCE.name, SOURCE.kind, FETCHED, FETCHED, "succeeded", 1, 0)
+    warehouse = tmp_path / "w.duckdb"
+    load_run(warehouse, run=run, rejections=[rejected])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("SELECT reason, published_date, date_source FROM rejections").fetchall()
+    assert rows == [("no main text", date(2020, 2, 5), "meta")]

@@ -99,6 +99,15 @@ def test_feed_sitemap_robots_give_nothing(make_page: MakePage) -> None:
         assert extract_page(make_page(b"<rss/>", role=role)) == []
 
 
+def test_a_failed_feed_or_sitemap_is_a_rejection_a_missing_robots_is_not(
+    make_page: MakePage,
+) -> None:
+    for role in ("feed", "sitemap", "other"):
+        found = extract_page(make_page(b"<h1>Not found</h1>", role=role, status=404))
+        assert isinstance(found, Rejected) and found.reason == f"{role} status 404"
+    assert extract_page(make_page(b"<h1>Not found</h1>", role="robots", status=404)) == []
+
+
 @pytest.mark.parametrize(
     ("kwargs", "reason"),
     [

@@ -69,6 +69,16 @@ CASES = {
         (GOOD, replace(HISTORY, last_new_post_at=NOW - timedelta(days=31))),
         (GOOD, replace(HISTORY, last_new_post_at=NOW - timedelta(days=29))),
     ),
+    "crawl_budget_hit": (
+        (
+            replace(
+                GOOD,
+                stats=replace(stats(), max_pages_reached=True, pages_over_budget=340, max_pages=20),
+            ),
+            HISTORY,
+        ),
+        (replace(GOOD, stats=replace(stats(), max_pages=20)), HISTORY),
+    ),
 }
 
 
@@ -150,3 +160,19 @@ def test_no_new_post_limit_per_kind_and_per_source() -> None:
     assert _result(replace(news, no_new_post_days=7), history, "no_new_post").ok
     never = SourceHistory((), None, first_run_at=NOW - timedelta(days=40))
     assert "no post at all" in _result(GOOD, never, "no_new_post").message
+
+
+def test_budget_alert_names_the_budget_and_what_it_left() -> None:
+    (facts, history), _ = CASES["crawl_budget_hit"]
+    result = _result(facts, history, "crawl_budget_hit")
+    assert result.numbers == {"max_pages": 20, "pages_fetched": 20, "pages_over_budget": 340}
+    assert "max_pages=20" in result.message and "340 more pages" in result.message
+
+
+def test_crawl_stats_read_the_budget_fields() -> None:
+    read = CrawlStats.from_json(
+        {"pages_fetched": 5, "max_pages_reached": True, "pages_over_budget": 7, "max_pages": 5}
+    )
+    assert (read.max_pages_reached, read.pages_over_budget, read.max_pages) == (True, 7, 5)
+    old = CrawlStats.from_json({"pages_fetched": 5})  # a stats file from before the budget
+    assert (old.max_pages_reached, old.pages_over_budget, old.max_pages) == (False, 0, None)

@@ -103,7 +103,9 @@ def test_collapse_merges_listing_and_permalink_copies() -> None:
     assert merged.body == "Permalink body, the full one." and merged.author == "Dr A"
     assert merged.title == "A post (full)" and not merged.from_listing
     assert merged.categories == ("NHS", "Local", "Health")
-    assert merged.published_date == date(2020, 2, 5) and merged.date_source == "listing"
+    # the permalink is the canonical copy: its date too, the listing's is a recorded conflict
+    assert merged.published_date == date(2020, 5, 2) and merged.date_source == "htmldate"
+    assert merged.date_conflicts == ("listing:2020-02-05",)
     assert merged.url == f"{BASE}/" and merged.content_hash == content_hash(merged.body)
 
 

@@ -57,15 +57,9 @@ def _floor(name: str) -> float:
 
 def test_floors_never_below_the_libraries() -> None:
     floors, baselines = FLOORS["floors"], FLOORS["baselines"]
-    excused: dict[str, str] = FLOORS.get("below_baseline", {})
     assert set(floors) == set(baselines)
-    assert set(excused) <= set(floors)
     for name, baseline in baselines.items():
-        if name in excused:
-            assert len(excused[name]) > 40, f"{FLOORS_FILE.name}: {name} needs its reason"
-            assert floors[name] >= baseline - 0.0025, f"{name} too far below the library"
-        else:
-            assert floors[name] >= baseline, f"{FLOORS_FILE.name}: {name} below the library"
+        assert floors[name] >= baseline, f"{FLOORS_FILE.name}: {name} below the library"
 
 
 def test_the_set_ships_with_its_licences() -> None:

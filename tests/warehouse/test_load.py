@@ -268,3 +268,14 @@ def test_finalised_posts_and_page_records_load_as_they_are(warehouse: Path) -> N
 def test_a_post_without_an_id_is_refused(warehouse: Path) -> None:
     with pytest.raises(WarehouseError, match="has no post_id"):
         load_run(warehouse, run=run_record(), posts=[post_row("")])
+
+
+def test_a_crawl_cut_short_by_its_budget_is_recorded(warehouse: Path) -> None:
+    run = run_record("r1", budget_hit=True, pages_over_budget=412, max_pages=2000)
+    load_run(warehouse, run=run, posts=[post_row("a")])
+    record_run(warehouse, run_record("r2", started_at=at(24), max_pages=20000))
+    rows = _query(
+        warehouse,
+        "SELECT run_id, budget_hit, pages_over_budget, max_pages FROM crawl_runs ORDER BY run_id",
+    )
+    assert rows == [("r1", True, 412, 2000), ("r2", False, 0, 20000)]

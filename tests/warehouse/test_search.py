@@ -89,3 +89,51 @@ def test_cli_prints_matches_and_json(sample: Path, capsys: pytest.CaptureFixture
     assert main(["search", "social care", "--warehouse", str(sample), "--json"]) == 0
     assert '"post_id": "care"' in capsys.readouterr().out.splitlines()[0]
     assert main(["search", "zebra", "--warehouse", str(sample)]) == 1
+
+
+def _scores(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str, float]]:
+    rows = con.execute(
+        "SELECT post_id, round(fts_main_posts.match_bm25(post_id, ?), 9) AS s FROM posts "
+        "WHERE s IS NOT NULL ORDER BY post_id",
+        [query],
+    ).fetchall()
+    return [(str(p), float(s)) for p, s in rows]
+
+
+def test_incremental_index_ranks_exactly_as_a_rebuilt_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loads re-index only the posts they wrote; the scores equal a full rebuild's."""
+    monkeypatch.setattr("warehouse.search.REBUILD_SHARE", 1.0)  # never rebuild: 4 posts only
+    from wh_builders import at, page_row, post_row, run_record
+
+    from warehouse.load import load_run
+
+    path = tmp_path / "w.duckdb"
+    texts = {
+        "a": ("NHS waiting lists", "Hospital waiting lists grew again in Tooting this winter."),
+        "b": ("Railway station", "Step-free access at the station, at last, for everyone."),
+        "c": ("The and of", "the and of to in"),  # stop words only: a document of no terms
+    }
+    rows = [post_row(k, title=t, body=b) for k, (t, b) in texts.items()]
+    load_run(path, run=run_record("r1"), posts=rows, pages=[page_row("https://x.example/")])
+    edits = [
+        post_row("a", title="NHS waiting lists", body="Waiting lists at St George's fell.",
+                 run_id="r2", seen_at=at(30), content_hash="hash-a2"),
+        post_row("d", title="Library", body="The library keeps its Saturday hours and hospital"
+                 " volunteers.", run_id="r2", seen_at=at(30)),
+    ]  # fmt: skip
+    load_run(path, run=run_record("r2", started_at=at(30)), posts=edits)
+    queries = ("waiting lists", "hospital", "library saturday", "station", "george")
+    with duckdb.connect(str(path)) as con:
+        from warehouse.db import load_fts
+
+        load_fts(con)
+        assert index_is_current(con)
+        state = con.execute("SELECT fingerprint FROM fts_main_posts.index_state").fetchone()
+        assert state == (None,)  # re-indexed in place, not rebuilt
+        incremental = {q: _scores(con, q) for q in queries}
+        con.execute("PRAGMA create_fts_index('posts', 'post_id', 'title', 'body', overwrite = 1)")
+        rebuilt = {q: _scores(con, q) for q in queries}
+    assert incremental == rebuilt
+    assert [p for p, _ in incremental["hospital"]] == ["d"]  # "a" no longer says hospital
