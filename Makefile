@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup setup-browser demo test lint format bench bench-throughput clean
+.PHONY: setup setup-browser setup-lake demo test test-lake lint format bench bench-workers bench-throughput clean
 
 setup: $(STAMP)
 
@@ -18,11 +18,23 @@ $(STAMP): pyproject.toml
 setup-browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install-browser.sh
 
+# PostgreSQL server binaries (Debian package): the shared-warehouse tests start their own
+# throw-away server on 127.0.0.1 as the DuckLake catalog (installed once).
+setup-lake:
+	@sh scripts/install-postgres.sh
+
 demo: setup
 	$(BIN)/mpnews demo
 
-test: setup setup-browser
-	$(BIN)/python -m pytest
+# The two-worker end-to-end test (a Prefect server, two workers, ~4 min on a busy 2-core
+# machine) runs in `make test-lake`, not here; the rest of tests/lake (DuckLake on a real
+# PostgreSQL) runs in both.
+test: setup setup-browser setup-lake
+	$(BIN)/python -m pytest --ignore=tests/lake/test_two_workers.py
+
+# The shared warehouse alone: DuckLake on a real PostgreSQL, two Prefect workers, one lake.
+test-lake: setup setup-lake
+	$(BIN)/python -m pytest tests/lake
 
 lint: setup
 	$(BIN)/ruff check .
@@ -36,6 +48,10 @@ format: setup
 bench: setup
 	$(BIN)/python benchmarks/quality.py
 	$(BIN)/python benchmarks/mentions.py
+
+# One Prefect worker vs two on a many-site mirror into one DuckLake (docs/benchmarks.md).
+bench-workers: setup setup-lake
+	$(BIN)/python benchmarks/workers.py
 
 # Crawl throughput over a local mirror served by nginx (Debian package, installed once).
 # Full size by default (20k post pages; long); a quick check:

@@ -69,7 +69,7 @@ def build_deployments(
                 schedules=[schedule],
                 parameters={
                     "sources_file": str(sources_file.resolve()),
-                    "warehouse": str(warehouse.resolve()),
+                    "warehouse": _location(warehouse),
                     "source_names": list(group.sources),
                 },
                 description=group.description,
@@ -81,6 +81,12 @@ def build_deployments(
             )
         )
     return deployments
+
+
+def _location(warehouse: Path) -> str:
+    """An absolute file path, or a DuckLake location (``ducklake:...``) as given."""
+    text = str(warehouse)
+    return text if text.startswith("ducklake:") else str(warehouse.resolve())
 
 
 def ensure_domain_limits(sources: Sequence[Source], limit: int = DOMAIN_LIMIT) -> list[str]:

@@ -25,6 +25,7 @@ from pipeline.crawl_stats import CrawlStats
 from pipeline.health_checks import RunFacts, run_checks
 from pipeline.ingest import RunExtract
 from warehouse import health_records
+from warehouse.db import exists
 
 __all__ = ["alert_flow_failure", "check_source"]
 
@@ -73,7 +74,7 @@ def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> None:
         )
         sent = deliver(settings, alert)
         print_progress(f"  ALERT     pipeline: {alert.message}")
-        if settings.warehouse.is_file():
+        if exists(settings.warehouse):  # a file, or a DuckLake (docs/scaling.md)
             health_records.record_health(settings.warehouse, [], [sent])
     except Exception as exc:  # noqa: BLE001 - a hook must not mask the flow's own error
         _log.warning("could not alert on the failed flow: %s", _describe(exc))

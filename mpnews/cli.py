@@ -23,6 +23,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 COMMANDS = (
     "crawl", "demo", "extract", "reprocess", "serve", "status", "search", "export", "report",
+    "lake",
     "registry",
 )  # fmt: skip
 EXIT_USAGE = 2
@@ -41,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
             "--warehouse",
             type=Path,
             default=None,
-            help=f"DuckDB file analysts open (default: {default})",
+            help=f"DuckDB file analysts open, or a DuckLake ducklake:postgres:... "
+            f"(default: {default}, or MPNEWS_LAKE)",
         )
         module.add_arguments(sub)
         sub.set_defaults(run=module.run, default_warehouse=default)
@@ -52,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env(sources=getattr(args, "sources", None))
-        if args.warehouse is not None or "MPNEWS_WAREHOUSE" not in os.environ:
+        from_env = "MPNEWS_WAREHOUSE" in os.environ or "MPNEWS_LAKE" in os.environ
+        if args.warehouse is not None or not from_env:
             settings = replace(settings, warehouse=args.warehouse or args.default_warehouse)
         return int(args.run(args, settings))
     except MpnewsError as exc:

@@ -24,6 +24,7 @@ __all__ = [
 DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
+LAKE_PREFIX = "ducklake:"
 DEFAULT_MEMBERS_API = "https://members-api.parliament.uk"
 
 
@@ -53,17 +54,35 @@ class Settings:
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
     data_dir: Path | None = None
+    archive: Path | None = None
     members_api: str = DEFAULT_MEMBERS_API
+
+    @property
+    def is_lake(self) -> bool:
+        """Whether the warehouse is a shared DuckLake (``ducklake:...``), not a file."""
+        return str(self.warehouse).startswith(LAKE_PREFIX)
+
+    @property
+    def location(self) -> str:
+        """The warehouse as other processes should be told it: an absolute file path, or
+        the DuckLake location as given."""
+        return str(self.warehouse) if self.is_lake else str(self.warehouse.resolve())
 
     @property
     def home(self) -> Path:
         """The folder holding the WARC archive, run state, Prefect's home and reports:
-        ``MPNEWS_DATA_DIR``, else :func:`default_data_dir` of the warehouse."""
-        return self.data_dir or default_data_dir(self.warehouse)
+        ``MPNEWS_DATA_DIR``; else, for a DuckLake warehouse, the folder holding the archive
+        (``MPNEWS_ARCHIVE``, normally on the shared path every worker mounts) or the working
+        directory; else :func:`default_data_dir` of the warehouse file."""
+        if self.data_dir is not None:
+            return self.data_dir
+        if self.is_lake:
+            return self.archive.parent if self.archive is not None else Path(".")
+        return default_data_dir(self.warehouse)
 
     @property
     def archive_dir(self) -> Path:
-        return self.home / "archive"
+        return self.archive if self.archive is not None else self.home / "archive"
 
     @property
     def state_dir(self) -> Path:
@@ -74,7 +93,7 @@ class Settings:
         """Defaults, then ``MPNEWS_*`` environment variables, then explicit overrides."""
         env = os.environ if env is None else env
         settings = cls(
-            warehouse=Path(env.get("MPNEWS_WAREHOUSE") or DEFAULT_WAREHOUSE),
+            warehouse=_warehouse(env),
             sources=Path(env.get("MPNEWS_SOURCES") or DEFAULT_SOURCES),
             alert_webhook=env.get("MPNEWS_ALERT_WEBHOOK") or None,
             alert_urls=tuple(u for u in (env.get("MPNEWS_ALERT_URLS") or "").split() if u),
@@ -83,6 +102,7 @@ class Settings:
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
             data_dir=Path(env["MPNEWS_DATA_DIR"]) if env.get("MPNEWS_DATA_DIR") else None,
+            archive=Path(env["MPNEWS_ARCHIVE"]) if env.get("MPNEWS_ARCHIVE") else None,
             members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
@@ -103,6 +123,21 @@ def prefect_environment(settings: Settings) -> dict[str, str]:
         "PREFECT_LOGGING_LEVEL": "WARNING",
         "PREFECT_CLI_PROMPT": "false",
     }
+
+
+def _warehouse(env: Mapping[str, str]) -> Path:
+    """``MPNEWS_WAREHOUSE``, else the DuckLake named by ``MPNEWS_LAKE``, else the default."""
+    if env.get("MPNEWS_WAREHOUSE"):
+        return Path(env["MPNEWS_WAREHOUSE"])
+    lake = env.get("MPNEWS_LAKE") or ""
+    if not lake:
+        return DEFAULT_WAREHOUSE
+    if "//" in lake:
+        raise ConfigError(
+            f"environment: MPNEWS_LAKE={lake!r}: give the catalog as key=value pairs "
+            "(postgres:dbname=mpnews_lake host=db user=mpnews), not a URL"
+        )
+    return Path(lake if lake.startswith(LAKE_PREFIX) else LAKE_PREFIX + lake)
 
 
 def _int(env: Mapping[str, str], key: str, default: int) -> int:

@@ -141,7 +141,12 @@ def test_prefect_yaml_agrees_with_sources_toml() -> None:
     }
     config = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))
     found = {}
+    sharded = [d for d in config["deployments"] if d["entrypoint"].startswith("flows/shards.py:")]
+    assert {d["name"] for d in sharded} == {"crawl-shard", "crawl-sharded"}
     for d in config["deployments"]:
+        if d in sharded:  # many machines: unscheduled, started per shard (docs/scaling.md)
+            assert d["work_pool"]["name"] == "mpnews" and "schedules" not in d
+            continue
         assert d["entrypoint"] == "flows/crawl.py:crawl_flow"
         assert d["work_pool"]["name"] == "mpnews"
         assert d["parameters"]["sources_file"] == "sources.toml"

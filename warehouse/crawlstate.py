@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect
+from warehouse.db import connect, exists
 from warehouse.rows import RunRecord
 
 __all__ = ["UrlSeen", "read_crawl_state", "read_run", "update_crawl_state"]
@@ -102,7 +102,7 @@ class UrlSeen:
 
 def read_crawl_state(path: str | Path, source: str) -> list[UrlSeen]:
     """The URLs ``source`` fetched before (empty when there is no warehouse yet)."""
-    if not Path(path).is_file():
+    if not exists(path):
         return []
     con = connect(path, read_only=True)
     try:
@@ -114,7 +114,7 @@ def read_crawl_state(path: str | Path, source: str) -> list[UrlSeen]:
 
 def read_run(path: str | Path, run_id: str, source: str) -> RunRecord | None:
     """The stored ``crawl_runs`` row of one run of one source, or None."""
-    if not Path(path).is_file():
+    if not exists(path):
         return None
     con = connect(path, read_only=True)
     try:

@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 
 from mpnews.exceptions import WarehouseError
+from warehouse.lake import connect_lake, is_lake
 
-__all__ = ["OFFLINE_CONFIG", "connect", "error_line", "fts_extension_path", "load_fts"]
+__all__ = ["OFFLINE_CONFIG", "connect", "error_line", "exists", "fts_extension_path", "load_fts"]
 
 OFFLINE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
@@ -32,6 +33,8 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     the file to exist. Raises WarehouseError naming the path when the file is locked by
     another process, is not a DuckDB database, or cannot be opened.
     """
+    if is_lake(path):
+        return connect_lake(path, read_only=read_only)
     path = Path(path)
     try:
         con = _open_read_only(path) if read_only else _open_writable(path)
@@ -39,6 +42,15 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     except duckdb.Error as exc:
         raise WarehouseError(_describe(path, exc)) from exc
     return con
+
+
+def exists(path: str | Path) -> bool:
+    """Whether the warehouse at ``path`` (a file, or a DuckLake location) holds anything yet."""
+    if is_lake(path):
+        from warehouse.lake import lake_exists
+
+        return lake_exists(path)
+    return Path(path).is_file()
 
 
 def fts_extension_path() -> Path:

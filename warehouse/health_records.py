@@ -21,6 +21,7 @@ from mpnews.alert_policy import Alert, HealthState
 from mpnews.exceptions import WarehouseError
 from pipeline.health_checks import SourceHistory
 from warehouse.db import error_line
+from warehouse.lake import retry_conflicts
 from warehouse.snapshot import reader, writer
 
 __all__ = [
@@ -123,6 +124,10 @@ def record_health(
     """Store new check states and sent alerts, all or nothing. Raises WarehouseError."""
     if not states and not alerts:
         return
+    retry_conflicts(lambda: _record(path, states, alerts))
+
+
+def _record(path: str | Path, states: Sequence[HealthState], alerts: Sequence[Alert]) -> None:
     with writer(path) as con:
         con.execute("BEGIN TRANSACTION")
         try:

@@ -31,6 +31,7 @@ from pipeline.records import PageSeen, Post, Rejected
 from warehouse import arrow, near_duplicate_index
 from warehouse.crawlstate import update_crawl_state
 from warehouse.db import error_line
+from warehouse.lake import retry_conflicts
 from warehouse.rows import LoadResult, PostRow, RunRecord
 from warehouse.search import search_pending
 from warehouse.snapshot import writer
@@ -185,8 +186,12 @@ def load_run(
     ``PostRow.from_post``); any object with ``PageSeen``'s fields is a page. Raises
     WarehouseError, leaving the warehouse as it was.
     """
-    with writer(path) as con:
-        return write_run(con, run=run, posts=posts, pages=pages, rejections=rejections)
+
+    def load() -> LoadResult:  # a shared lake: run again when another writer won the race
+        with writer(path) as con:
+            return write_run(con, run=run, posts=posts, pages=pages, rejections=rejections)
+
+    return retry_conflicts(load)
 
 
 def write_run(
@@ -212,8 +217,12 @@ def write_run(
 
 def record_run(path: str | Path, run: RunRecord) -> None:
     """Record a run that produced no posts (e.g. a failed source); keeps stored rows."""
-    with writer(path) as con:
-        _in_transaction(con, run, lambda: _upsert_run(con, run))
+
+    def record() -> None:
+        with writer(path) as con:
+            _in_transaction(con, run, lambda: _upsert_run(con, run))
+
+    retry_conflicts(record)
 
 
 def _write_run(

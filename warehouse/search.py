@@ -26,6 +26,7 @@ import duckdb
 
 from mpnews.exceptions import WarehouseError
 from warehouse.db import OFFLINE_CONFIG, connect, error_line, load_fts
+from warehouse.lake import attach, is_lake
 
 __all__ = [
     "SearchHit",
@@ -244,8 +245,11 @@ def _in_memory_copy(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config=OFFLINE_CONFIG)
     try:
         load_fts(con)
-        literal = str(path).replace("'", "''")
-        con.execute(f"ATTACH '{literal}' AS snapshot (READ_ONLY)")
+        if is_lake(path):
+            attach(con, path, alias="snapshot", read_only=True)
+        else:
+            literal = str(path).replace("'", "''")
+            con.execute(f"ATTACH '{literal}' AS snapshot (READ_ONLY)")
         con.execute("CREATE TABLE posts AS SELECT * FROM snapshot.posts")
         if _has_table(con, "main", "post_mps", catalog="snapshot"):
             con.execute("CREATE VIEW post_mps AS SELECT * FROM snapshot.post_mps")

@@ -29,6 +29,8 @@ import duckdb
 from mpnews.exceptions import WarehouseError
 from mpnews.settings import default_data_dir
 from warehouse.db import connect
+from warehouse.lake import is_lake
+from warehouse.lakestore import lake_reader, lake_writer
 from warehouse.migrate import migrate
 from warehouse.registry import sync_mps
 from warehouse.search import refresh_index
@@ -57,8 +59,13 @@ def writer(
     """A migrated connection on the working file; on clean exit ``path`` is republished
     (with a search index of its posts, rebuilt only when they changed).
 
-    On an error nothing is published and the error propagates.
+    On an error nothing is published and the error propagates. A DuckLake location
+    (``warehouse.lake``) is written directly: DuckLake itself isolates its readers.
     """
+    if is_lake(path):
+        with lake_writer(path) as lake:
+            yield lake
+        return
     published = Path(path)
     work = working_path(published)
     with _exclusive(work.with_suffix(".lock"), lock_timeout):
@@ -77,6 +84,8 @@ def writer(
 
 def reader(path: str | Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection on the published file (created empty and migrated if missing)."""
+    if is_lake(path):
+        return lake_reader(path)
     published = Path(path)
     if not published.is_file():
         with writer(published):

@@ -56,5 +56,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     header = ("source", "run", "pages", "posts", "new", "changed", "rejected")
     keys = ("source", "run_id", "pages", "posts_found", "posts_new", "posts_updated", "rejections")
     print(table(header, [[r[k] for k in keys] for r in results]))
-    print(f"\n{len(results)} run(s) re-processed into {settings.warehouse.resolve()}")
+    print(f"\n{len(results)} run(s) re-processed into {settings.location}")
     return EXIT_OK

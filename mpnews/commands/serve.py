@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             ensure_domain_limits(sources)
             if not configured:
                 print(f"\nPrefect dashboard: {api_url.removesuffix('/api')}")
-            print(f"warehouse: {settings.warehouse.resolve()}", flush=True)
+            print(f"warehouse: {settings.location}", flush=True)
             serve_deployments(deployments)
     return 0
 

@@ -26,9 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the table; exit 1 when any alert is open (so a script can page someone)."""
+    from warehouse.db import exists
     from warehouse.health_records import source_status
 
-    if not settings.warehouse.is_file():
+    if not exists(settings.warehouse):
         raise WarehouseError(
             f"{settings.warehouse}: warehouse file not found (run `mpnews crawl` first, "
             "or pass --warehouse FILE)"
