@@ -81,8 +81,10 @@ def _pooled(
     return run
 
 
-def _row(set_name: str, method: str, pages: list[Any], found: dict[str, Any], secs: float) -> Row:
-    scores = _corpus.score(pages, found)
+def _row(
+    set_name: str, method: str, pages: list[Any], found: dict[str, Any], secs: float, corpus: Path
+) -> Row:
+    scores = _corpus.score(pages, found, corpus=corpus)
     text, snippets, dates = scores.get("text"), scores.get("snippets"), scores.get("date")
     has_text = any(v.get("text") is not None for v in found.values())
     has_date = any("date" in v for v in found.values())
@@ -97,23 +99,36 @@ def _row(set_name: str, method: str, pages: list[Any], found: dict[str, Any], se
     )
 
 
-def _set_rows(set_name: str, workers: int) -> Iterator[Row]:
-    pages = _corpus.pages(set_name)
+def _bare_metadata_date(job: tuple[str, str]) -> dict[str, Any]:
+    meta = trafilatura.extract_metadata(Path(job[0]).read_bytes(), default_url=job[1] or None)
+    return {"date": meta.date if meta else None}
+
+
+def _set_rows(set_name: str, workers: int, corpus: Path) -> Iterator[Row]:
+    pages = _corpus.pages(set_name, corpus=corpus, cache=_cache(corpus))
     if set_name == "htmldate_eval":
         found, secs = _timed(lambda: _corpus.pipeline_dates(pages, workers))
-        yield _row(set_name, "pipeline dating step", pages, found, secs)
+        yield _row(set_name, "pipeline dating step", pages, found, secs, corpus)
     else:
         found, secs = _timed(lambda: _corpus.pipeline_predictions(pages, workers))
-        yield _row(set_name, "pipeline (mpnews extract)", pages, found, secs)
+        yield _row(set_name, "pipeline (mpnews extract)", pages, found, secs, corpus)
         for label, fn in (
             ("trafilatura default", _bare_default),
             ("trafilatura include_comments=False", _bare_no_comments),
         ):
             found, secs = _timed(_pooled(fn, pages, workers))
-            yield _row(set_name, label, pages, found, secs)
+            yield _row(set_name, label, pages, found, secs, corpus)
+    if set_name == "trafilatura_eval":
+        found, secs = _timed(_pooled(_bare_metadata_date, pages, workers))
+        yield _row(set_name, "trafilatura extract_metadata", pages, found, secs, corpus)
     if set_name != "scrapinghub_aeb":
         found, secs = _timed(_pooled(_htmldate_original, pages, workers))
-        yield _row(set_name, "htmldate original_date=True", pages, found, secs)
+        yield _row(set_name, "htmldate original_date=True", pages, found, secs, corpus)
+
+
+def _cache(corpus: Path) -> Path:
+    """Where a corpus unpacks: ``.bench/`` for the full one, ``.bench/<folder>`` for another."""
+    return _corpus.CACHE if corpus == _corpus.CORPUS.resolve() else _corpus.CACHE / corpus.name
 
 
 def _cell(value: float | None, digits: int = 4) -> str:
@@ -153,8 +168,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sets", nargs="*", default=list(_corpus.SETS))
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=_corpus.CORPUS,
+        help="the full corpus (default ../shared/corpus) or the gate's tests/quality/corpus",
+    )
     args = parser.parse_args(argv)
-    rows = [row for set_name in args.sets for row in _set_rows(set_name, args.workers)]
+    corpus = args.corpus.resolve()
+    rows = [row for name in args.sets for row in _set_rows(name, args.workers, corpus)]
     _print_rows(rows, args.workers)
     print(f"\ndedupe (labelled pairs): {_dedupe()}")
     print(f"topics (classify vs site categories): {_topics()}")

@@ -72,7 +72,7 @@ def reprocess_flow(
 ) -> list[dict[str, object]]:
     """Re-extract the archived runs (since ``since``, an ISO date) of the selected sources.
 
-    ``archive_dir`` defaults to the warehouse's ``archive/`` folder. Returns one summary
+    ``archive_dir`` defaults to ``archive/`` in the data folder. Returns one summary
     dict per run, in the order loaded.
     """
     settings = Settings.from_env(warehouse=Path(warehouse) if warehouse else None)

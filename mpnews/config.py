@@ -11,16 +11,21 @@ import json
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cronsim import CronSim, CronSimError
-
 from mpnews.exceptions import ConfigError
 from mpnews.health_config import HealthThresholds
+from mpnews.source_model import (
+    CRON_HELP,
+    DEFAULT_MAX_PAGES,
+    FAMILIES,
+    KINDS,
+    cron_problem,
+    validate_entry,
+)
 
 __all__ = [
     "DEFAULT_MAX_PAGES",
@@ -37,36 +42,9 @@ __all__ = [
     "source_from_json",
 ]
 
-KINDS = ("mp_site", "news_site")
-FAMILIES = ("auto", "weebly", "wordpress", "nationbuilder", "squarespace", "news")
-#: Requests per source and run: room for thousands of posts plus their listing pages
-#: (hundreds of pages of pagination, each category and month again); hitting it is recorded
-#: in ``crawl_runs.budget_hit`` and raises the ``crawl_budget_hit`` alert.
-DEFAULT_MAX_PAGES = 20_000
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_KNOWN_KEYS = frozenset(
-    {
-        "name",
-        "kind",
-        "mp",
-        "start_urls",
-        "feeds",
-        "sitemaps",
-        "allowed_domains",
-        "locale",
-        "schedule",
-        "family",
-        "max_pages",
-        "no_new_post_days",
-        "recheck_days",
-        "member_id",
-        "site",
-    }
-)
-SITES = ("own", "party")
 _URL_LISTS = ("start_urls", "feeds", "sitemaps")
 _SCHEDULE_KEYS = ("mp_site", "news_site", "timezone")
-_CRON_HELP = 'use five cron fields like "0 6 * * *" (minute hour day month weekday)'
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,17 +92,6 @@ class ScheduleDefaults:
 
     def for_kind(self, kind: str) -> str:
         return self.mp_site if kind == "mp_site" else self.news_site
-
-
-def cron_problem(expression: str) -> str | None:
-    """Why ``expression`` is not a five-field cron expression, or None when it is one."""
-    if len(expression.split()) != 5:
-        return f"{expression!r} is not a cron expression"
-    try:
-        CronSim(expression, datetime(2000, 1, 1))
-    except CronSimError as exc:
-        return f"{expression!r} is not a cron expression ({str(exc).lower()})"
-    return None
 
 
 def source_from_json(text: str) -> Source:
@@ -234,68 +201,8 @@ def _parse_entry(entry: Any, where: str) -> Source:
         raise ConfigError(
             f"{where}: 'name' must be a lowercase slug like \"rosena-allin-khan\" (got {name!r})"
         )
-    where = f"{where} ({name!r})"
-    unknown = sorted(set(entry) - _KNOWN_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_KNOWN_KEYS))}"
-        )
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise ConfigError(f'{where}: unknown kind {kind!r}; use "mp_site" or "news_site"')
-    urls = {key: _url_list(entry, key, where) for key in _URL_LISTS}
-    if not urls["start_urls"]:
-        raise ConfigError(f"{where}: missing start_urls; give at least one http(s) URL")
-    mp = entry.get("mp")
-    if kind == "mp_site" and (not isinstance(mp, str) or not mp.strip()):
-        raise ConfigError(f"{where}: kind \"mp_site\" needs 'mp' (the MP whose site it is)")
-    family = entry.get("family", "auto")
-    if family not in FAMILIES:
-        raise ConfigError(f"{where}: unknown family {family!r}; use one of {', '.join(FAMILIES)}")
-    return Source(
-        name=name,
-        kind=kind,
-        mp=mp.strip() if isinstance(mp, str) else None,
-        start_urls=urls["start_urls"],
-        feeds=urls["feeds"],
-        sitemaps=urls["sitemaps"],
-        allowed_domains=_domains(entry, where),
-        locale=_string(entry, "locale", where, "en-GB"),
-        schedule=_cron(entry, "schedule", where) if "schedule" in entry else None,
-        family=family,
-        max_pages=_positive_int(entry, "max_pages", where, DEFAULT_MAX_PAGES),
-        no_new_post_days=_optional_positive_int(entry, "no_new_post_days", where),
-        recheck_days=_positive_int(entry, "recheck_days", where, 7),
-        member_id=_optional_positive_int(entry, "member_id", where),
-        site=_site(entry, where),
-    )
-
-
-def _site(entry: dict[str, Any], where: str) -> str:
-    site = entry.get("site", "own")
-    if site not in SITES:
-        raise ConfigError(f'{where}: unknown site {site!r}; use "own" or "party"')
-    return str(site)
-
-
-def _url_list(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = entry.get(key, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: '{key}' must be a list of URLs")
-    for url in value:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"{where}: bad URL {url!r} in '{key}'; use an absolute http(s) URL")
-    return tuple(value)
-
-
-def _domains(entry: dict[str, Any], where: str) -> tuple[str, ...]:
-    value = entry.get("allowed_domains", [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{where}: 'allowed_domains' must be a list of host names")
-    return tuple(v.lower() for v in value)
+    checked = validate_entry(entry, f"{where} ({name!r})")
+    return Source(**checked.model_dump())
 
 
 def _string(entry: dict[str, Any], key: str, where: str, default: str) -> str:
@@ -309,20 +216,5 @@ def _cron(entry: dict[str, Any], key: str, where: str) -> str:
     value = " ".join(_string(entry, key, where, "x").split())
     problem = cron_problem(value)
     if problem:
-        raise ConfigError(f"{where}: '{key}' {problem}; {_CRON_HELP}")
+        raise ConfigError(f"{where}: '{key}' {problem}; {CRON_HELP}")
     return value
-
-
-def _optional_string(entry: dict[str, Any], key: str, where: str) -> str | None:
-    return _string(entry, key, where, "x") if key in entry else None
-
-
-def _positive_int(entry: dict[str, Any], key: str, where: str, default: int) -> int:
-    value = entry.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ConfigError(f"{where}: '{key}' must be a positive whole number")
-    return value
-
-
-def _optional_positive_int(entry: dict[str, Any], key: str, where: str) -> int | None:
-    return _positive_int(entry, key, where, 1) if key in entry else None

@@ -1,17 +1,18 @@
 """The ``[health]`` table of the sources file: when a health check fails.
 
-``HealthThresholds.from_table`` validates the table (one line naming the file and key on a
-mistake); ``load_thresholds`` reads it from a sources file. The checks themselves are
-:mod:`pipeline.health_checks`.
+``HealthThresholds.from_table`` validates the table with a pydantic model (one line naming
+the file and key on a mistake); ``load_thresholds`` reads it from a sources file. The checks
+themselves are :mod:`pipeline.health_checks`.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from mpnews.exceptions import ConfigError
 
@@ -60,11 +61,12 @@ class HealthThresholds:
             raise ConfigError(
                 f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(known))}"
             )
-        values: dict[str, Any] = {}
-        for name, value in table.items():
-            check = _VALIDATORS[name]
-            values[name] = check(value, f"{where}: '{name}'")
-        return cls(**values)
+        try:
+            checked = _HealthTable.model_validate(dict(table))
+        except ValidationError as exc:
+            cause = (exc.errors(include_url=False)[0].get("ctx") or {}).get("error")
+            raise ConfigError(f"{where}: {cause or exc.errors()[0]['msg']}") from None
+        return cls(**checked.model_dump(exclude_unset=True))
 
 
 def load_thresholds(path: str | Path) -> HealthThresholds:
@@ -79,43 +81,68 @@ def load_thresholds(path: str | Path) -> HealthThresholds:
     return HealthThresholds.from_table(data.get("health"), origin=str(path))
 
 
-def _rate(value: object, where: str) -> float:
+class _HealthTable(BaseModel):
+    """The ``[health]`` table as written: every key optional, each checked before coercion."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    http_error_rate: float | None = None
+    min_requests: int | None = None
+    robots_blocked_rate: float | None = None
+    post_drop_ratio: float | None = None
+    median_runs: int | None = None
+    min_history_runs: int | None = None
+    rejection_rate: float | None = None
+    min_pages: int | None = None
+    no_new_post_days: dict[str, int] | None = None
+    remind_after_hours: float | None = None
+
+    @field_validator(
+        "http_error_rate", "robots_blocked_rate", "post_drop_ratio", "rejection_rate", mode="before"
+    )
+    @classmethod
+    def _rates(cls, value: object, info: ValidationInfo) -> float:
+        return _rate(value, f"'{info.field_name}'")
+
+    @field_validator("min_requests", "median_runs", "min_history_runs", "min_pages", mode="before")
+    @classmethod
+    def _counts(cls, value: object, info: ValidationInfo) -> int:
+        return _count(value, f"'{info.field_name}'")
+
+    @field_validator("remind_after_hours", mode="before")
+    @classmethod
+    def _hours(cls, value: object, info: ValidationInfo) -> float:
+        return _hours(value, f"'{info.field_name}'")
+
+    @field_validator("no_new_post_days", mode="before")
+    @classmethod
+    def _days(cls, value: object, info: ValidationInfo) -> Mapping[str, int]:
+        return _days_by_kind(value, f"'{info.field_name}'")
+
+
+def _rate(value: object, label: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ConfigError(f"{where} must be a fraction between 0 and 1 (e.g. 0.25)")
+        raise ValueError(f"{label} must be a fraction between 0 and 1 (e.g. 0.25)")
     return float(value)
 
 
-def _count(value: object, where: str) -> int:
+def _count(value: object, label: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{where} must be a positive whole number")
+        raise ValueError(f"{label} must be a positive whole number")
     return value
 
 
-def _hours(value: object, where: str) -> float:
+def _hours(value: object, label: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"{where} must be a positive number of hours")
+        raise ValueError(f"{label} must be a positive number of hours")
     return float(value)
 
 
-def _days_by_kind(value: object, where: str) -> Mapping[str, int]:
+def _days_by_kind(value: object, label: str) -> Mapping[str, int]:
     if not isinstance(value, Mapping) or not value:
-        raise ConfigError(f"{where} must be a table like {{ mp_site = 30, news_site = 2 }}")
+        raise ValueError(f"{label} must be a table like {{ mp_site = 30, news_site = 2 }}")
     unknown = sorted(set(value) - set(_DEFAULT_NO_NEW_POST_DAYS))
     if unknown:
-        raise ConfigError(f"{where}: unknown kind {unknown[0]!r}; use mp_site or news_site")
-    given = {kind: _count(days, f"{where}.{kind}") for kind, days in value.items()}
+        raise ValueError(f"{label}: unknown kind {unknown[0]!r}; use mp_site or news_site")
+    given = {kind: _count(days, f"{label}.{kind}") for kind, days in value.items()}
     return {**_DEFAULT_NO_NEW_POST_DAYS, **given}
-
-
-_VALIDATORS: Mapping[str, Callable[[object, str], Any]] = {
-    "http_error_rate": _rate,
-    "min_requests": _count,
-    "robots_blocked_rate": _rate,
-    "post_drop_ratio": _rate,
-    "median_runs": _count,
-    "min_history_runs": _count,
-    "rejection_rate": _rate,
-    "min_pages": _count,
-    "no_new_post_days": _days_by_kind,
-    "remind_after_hours": _hours,
-}

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from mpnews.exceptions import ConfigError
 
-__all__ = ["DEFAULT_SOURCES", "DEFAULT_WAREHOUSE", "Settings", "prefect_environment"]
+__all__ = [
+    "DEFAULT_SOURCES",
+    "DEFAULT_WAREHOUSE",
+    "Settings",
+    "default_data_dir",
+    "prefect_environment",
+]
 
 DEFAULT_WAREHOUSE = Path("warehouse/mpnews.duckdb")
 DEFAULT_SOURCES = Path("sources.toml")
@@ -22,9 +28,22 @@ LAKE_PREFIX = "ducklake:"
 DEFAULT_MEMBERS_API = "https://members-api.parliament.uk"
 
 
+def default_data_dir(warehouse: Path) -> Path:
+    """Where the data of ``warehouse`` lives when ``MPNEWS_DATA_DIR`` is not set.
+
+    Beside the warehouse file, unless that folder is a Python package (the repository's own
+    ``warehouse/``, which holds the default ``warehouse/mpnews.duckdb``): then ``data/`` next
+    to it, so archives, state and reports never pile up among source files.
+    """
+    folder = warehouse.parent
+    if (folder / "__init__.py").is_file():
+        return folder.parent / "data"
+    return folder
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Where things live and how a run behaves. Derived paths sit beside the warehouse."""
+    """Where things live and how a run behaves. Data sits in :attr:`home`."""
 
     warehouse: Path = DEFAULT_WAREHOUSE
     sources: Path = DEFAULT_SOURCES
@@ -35,6 +54,7 @@ class Settings:
     crawl_timeout: int = 3600
     crawl_delay: float | None = None
     progress_every: float = 30.0  # seconds between progress lines when not in a terminal
+    data_dir: Path | None = None
     archive: Path | None = None
     members_api: str = DEFAULT_MEMBERS_API
 
@@ -51,14 +71,15 @@ class Settings:
 
     @property
     def home(self) -> Path:
-        """The folder holding the warehouse, its archive and its internal state.
-
-        For a DuckLake warehouse: the folder holding the archive (``MPNEWS_ARCHIVE``, normally
-        on the shared path every worker mounts), else the working directory.
-        """
-        if not self.is_lake:
-            return self.warehouse.parent
-        return self.archive.parent if self.archive is not None else Path(".")
+        """The folder holding the WARC archive, run state, Prefect's home and reports:
+        ``MPNEWS_DATA_DIR``; else, for a DuckLake warehouse, the folder holding the archive
+        (``MPNEWS_ARCHIVE``, normally on the shared path every worker mounts) or the working
+        directory; else :func:`default_data_dir` of the warehouse file."""
+        if self.data_dir is not None:
+            return self.data_dir
+        if self.is_lake:
+            return self.archive.parent if self.archive is not None else Path(".")
+        return default_data_dir(self.warehouse)
 
     @property
     def archive_dir(self) -> Path:
@@ -82,6 +103,7 @@ class Settings:
             crawl_timeout=_int(env, "MPNEWS_CRAWL_TIMEOUT", 3600),
             crawl_delay=_float(env, "MPNEWS_CRAWL_DELAY"),
             progress_every=_float(env, "MPNEWS_PROGRESS_SECONDS") or 30.0,
+            data_dir=Path(env["MPNEWS_DATA_DIR"]) if env.get("MPNEWS_DATA_DIR") else None,
             archive=Path(env["MPNEWS_ARCHIVE"]) if env.get("MPNEWS_ARCHIVE") else None,
             members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
         )

@@ -138,3 +138,38 @@ def test_cli_exits_1_with_one_line_when_prefect_cannot_start(tmp_path: Path) -> 
         "(PREFECT_API_URL): start that server, or unset PREFECT_API_URL to run with a local one"
     ]
     assert not (tmp_path / "w.duckdb").exists()
+
+
+_JO = 'name = "jo"\nkind = "news_site"\nstart_urls = ["https://jo.example/"]\n'
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ('family = "drupal"', "unknown family 'drupal'; use one of auto, weebly, wordpress, "
+         "nationbuilder, squarespace, news"),
+        ('site = "blog"', 'unknown site \'blog\'; use "own" or "party"'),
+        ("member_id = 0", "'member_id' must be a positive whole number"),
+        ("max_pages = 0", "'max_pages' must be a positive whole number"),
+        ("recheck_days = true", "'recheck_days' must be a positive whole number"),
+        ("no_new_post_days = -3", "'no_new_post_days' must be a positive whole number"),
+        ('schedule = "daily"', "'schedule' 'daily' is not a cron expression; use five cron "
+         'fields like "0 6 * * *" (minute hour day month weekday)'),
+        ('allowed_domains = "jo.example"', "'allowed_domains' must be a list of host names"),
+        ("feeds = [1]", "'feeds' must be a list of URLs"),
+        ('locale = ""', "'locale' must be a non-empty string"),
+    ],
+)  # fmt: skip
+def test_every_field_keeps_its_one_line_error(extra: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_sources(f"[[source]]\n{_JO}{extra}\n", origin="sources.toml")
+    assert str(info.value) == f"sources.toml: source #1 ('jo'): {problem}"
+
+
+def test_a_missing_kind_is_named() -> None:
+    text = '[[source]]\nname = "jo"\nstart_urls = ["https://jo.example/"]\n'
+    with pytest.raises(ConfigError) as info:
+        parse_sources(text, origin="sources.toml")
+    assert str(info.value) == (
+        'sources.toml: source #1 (\'jo\'): unknown kind None; use "mp_site" or "news_site"'
+    )

@@ -44,3 +44,30 @@ def test_sources_file_health_table_is_validated_when_loading_sources() -> None:
     )
     with pytest.raises(ConfigError, match="'rejection_rate' must be a fraction"):
         parse_sources(text, origin="sources.toml")
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        ({"rejection_rate": True}, "'rejection_rate' must be a fraction between 0 and 1 "
+         "(e.g. 0.25)"),
+        ({"median_runs": 2.5}, "'median_runs' must be a positive whole number"),
+        ({"remind_after_hours": 0}, "'remind_after_hours' must be a positive number of hours"),
+        ({"no_new_post_days": {}}, "'no_new_post_days' must be a table like "
+         "{ mp_site = 30, news_site = 2 }"),
+        ({"no_new_post_days": {"mp_site": 0}}, "'no_new_post_days'.mp_site must be a positive "
+         "whole number"),
+        ({"no_new_post_days": {"blog": 3}}, "'no_new_post_days': unknown kind 'blog'; use mp_site "
+         "or news_site"),
+    ],
+)  # fmt: skip
+def test_every_threshold_keeps_its_one_line_error(table: dict[str, object], problem: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        HealthThresholds.from_table(table, origin="sources.toml")
+    assert str(info.value) == f"sources.toml: [health]: {problem}"
+
+
+def test_a_health_value_that_is_not_a_table() -> None:
+    with pytest.raises(ConfigError) as info:
+        HealthThresholds.from_table(3, origin="sources.toml")
+    assert str(info.value) == "sources.toml: [health] must be a table of thresholds"

@@ -3,7 +3,9 @@
 DuckDB lets one process write a file and refuses other openers while it does, and an
 open reader blocks the writer. So the file analysts open (``FILE``, e.g.
 ``warehouse/mpnews.duckdb``) is a published, read-only snapshot. Loads write a working
-file beside it (``<dir>/.mpnews/<stem>.work.duckdb``) and, after each successful load,
+file in the warehouse's data folder (``<data>/.mpnews/<stem>.work.duckdb``, where ``<data>`` is
+``mpnews.settings.default_data_dir``: beside FILE, or ``data/`` for the repository's
+``warehouse/`` package folder) and, after each successful load,
 publish: refresh the full-text search index when posts changed, CHECKPOINT, close, copy
 to a temp file in ``<dir>``, ``os.replace`` onto FILE. A reader still holding the old FILE
 keeps reading its old copy; new readers see the new one, search index included.
@@ -31,6 +33,7 @@ from pathlib import Path
 import duckdb
 
 from mpnews.exceptions import WarehouseError
+from mpnews.settings import default_data_dir
 from warehouse.db import connect
 from warehouse.lake import is_lake
 from warehouse.lakestore import lake_reader, lake_writer
@@ -62,7 +65,7 @@ _DEFERRED_LOCK = threading.Lock()
 def working_path(path: str | Path) -> Path:
     """The loader's private working file for the published file ``path``."""
     published = Path(path)
-    return published.parent / ".mpnews" / f"{published.stem}.work.duckdb"
+    return default_data_dir(published) / ".mpnews" / f"{published.stem}.work.duckdb"
 
 
 @contextmanager

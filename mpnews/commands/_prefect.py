@@ -1,4 +1,4 @@
-"""Start Prefect the way mpnews needs it: local, offline, with its home beside the warehouse."""
+"""Start Prefect the way mpnews needs it: local, offline, with its home in the data folder."""
 
 from __future__ import annotations
 

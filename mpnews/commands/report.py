@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE.html",
-        help="where to write the page (default: report.html beside the warehouse)",
+        help="where to write the page (default: report.html in the data folder, see README)",
     )
     parser.add_argument(
         "--weeks",

@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--archive",
         type=Path,
         metavar="DIR",
-        help="archive to read (default: the archive/ folder beside the warehouse)",
+        help="archive to read (default: archive/ in the data folder)",
     )
 
 

@@ -3,7 +3,7 @@
 Each schedule group of the sources file becomes a Prefect deployment of the crawl flow, served
 by this process. With a Prefect server configured (``PREFECT_API_URL``) the deployments live
 there; otherwise a local Prefect server (API, scheduler, dashboard) runs beside it on
-127.0.0.1, keeping its history beside the warehouse. Stop with Ctrl-C or SIGTERM.
+127.0.0.1, keeping its history in the data folder. Stop with Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
