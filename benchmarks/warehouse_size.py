@@ -150,7 +150,7 @@ SELECT DISTINCT run_id, source, 'mp_site' AS kind, fetched_at AS started_at,
        0 AS posts_found, 0 AS posts_new, 0 AS rejections
 FROM pages QUALIFY row_number() OVER (PARTITION BY run_id, source) = 1
 """
-# The compact crawl state as the loads keep it (m015), built in one go for the copy.
+# The compact crawl state as the loads keep it (m013), built in one go for the copy.
 _STATE = """
 INSERT INTO crawl_state BY NAME
 SELECT source, url, arg_max(role, fetched_at) AS role, arg_max(status, fetched_at) AS status,

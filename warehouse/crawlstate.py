@@ -5,7 +5,7 @@ Per URL of the source (the requested URL in ``pages``): its role and status in t
 fetch, when it was last confirmed (a 200 or a 304), and the WARC file of its last 200 copy.
 The spiders turn this into their state file (``spiders.incremental.build_state``).
 
-The compact ``crawl_state`` table (m015) holds exactly that, one row per URL: each load
+The compact ``crawl_state`` table (m013) holds exactly that, one row per URL: each load
 merges its own pages into it (:func:`update_crawl_state`, inside the load's transaction), so
 reading a source's state costs its URLs, not the whole ``pages`` history. Merging is by fetch
 time, so loading runs out of order (a re-process of an old run) gives the same state.

@@ -1,6 +1,6 @@
 """The ``mps`` table: the packaged MP registry, rewritten each time a load opens the warehouse.
 
-``post_mps.member_id`` rows stored before the registry knew an MP (or before m016) are filled
+``post_mps.member_id`` rows stored before the registry knew an MP (or before m014) are filled
 in from it by name or alias.
 """
 

@@ -75,7 +75,7 @@ def test_reloading_a_run_changes_nothing(warehouse: Path) -> None:
 
 
 def test_upgrade_builds_the_state_from_the_pages_history(tmp_path: Path) -> None:
-    """A warehouse from before crawl_state (m015) gets it from its pages on migration."""
+    """A warehouse from before crawl_state (m013) gets it from its pages on migration."""
     from warehouse.db import connect
     from warehouse.migrate import migrate
 

@@ -1,4 +1,4 @@
-"""The MP registry in the warehouse (m016, m017): the mps table, post_mps.member_id, views."""
+"""The MP registry in the warehouse (m014, m015): the mps table, post_mps.member_id, views."""
 
 from __future__ import annotations
 
