@@ -1,0 +1,35 @@
+"""The fault server itself: routes, 404 for the unknown, a request budget."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+from fault_server import Fault, FaultRequest, FaultServer
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_routes_reply_and_the_unknown_is_404() -> None:
+    def echo(request: FaultRequest) -> Fault:
+        return Fault(200, request.query.encode())
+
+    with FaultServer({"/": Fault(200, b"home"), "/echo": echo}) as server:
+        assert _get(server.url("/")) == (200, b"home")
+        assert _get(server.url("/echo?a=1")) == (200, b"a=1")
+        assert _get(server.url("/nothing"))[0] == 404
+        assert server.paths() == ["/", "/echo?a=1", "/nothing"]
+
+
+@pytest.mark.parametrize("budget", [1, 3])
+def test_requests_beyond_the_budget_get_503(budget: int) -> None:
+    with FaultServer({"/": Fault(200, b"ok")}, max_requests=budget) as server:
+        statuses = [_get(server.url("/"))[0] for _ in range(budget + 2)]
+    assert statuses == [200] * budget + [503, 503]
