@@ -26,11 +26,10 @@ setup-lake:
 demo: setup
 	$(BIN)/mpnews demo
 
-# The two-worker end-to-end test (a Prefect server, two workers, ~4 min on a busy 2-core
-# machine) runs in `make test-lake`, not here; the rest of tests/lake (DuckLake on a real
-# PostgreSQL) runs in both.
+# Everything, the shared-warehouse tests included (DuckLake on a real PostgreSQL, two Prefect
+# workers filling one lake: a few minutes of the total).
 test: setup setup-browser setup-lake
-	$(BIN)/python -m pytest --ignore=tests/lake/test_two_workers.py
+	$(BIN)/python -m pytest
 
 # The shared warehouse alone: DuckLake on a real PostgreSQL, two Prefect workers, one lake.
 test-lake: setup setup-lake
