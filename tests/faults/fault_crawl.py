@@ -45,11 +45,9 @@ def _page(title: str, **kwargs: Any) -> Fault:
     return Fault(200, post_page(title, **kwargs).encode())
 
 
-def _site(name: str, posts: dict[str, Any], extra: str = "", head: str = "") -> FaultSite:
+def _site(name: str, posts: dict[str, Any], extra: str = "") -> FaultSite:
     """A blog whose ``/news`` links to ``posts`` (slug -> title, route)."""
-    routes: dict[str, Any] = {
-        "/news": Fault(200, listing({s: t for s, (t, _) in posts.items()}, head))
-    }
+    routes: dict[str, Any] = {"/news": Fault(200, listing({s: t for s, (t, _) in posts.items()}))}
     routes |= {post_path(slug): route for slug, (_, route) in posts.items()}
     return FaultSite(name, routes, extra)
 

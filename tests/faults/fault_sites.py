@@ -24,63 +24,14 @@ __all__ = [
     "sources_entry",
 ]
 
-_WORDS = [
-    "constituency",
-    "surgery",
-    "residents",
-    "bus",
-    "route",
-    "library",
-    "opening",
-    "hours",
-    "pavements",
-    "high",
-    "street",
-    "council",
-    "budget",
-    "school",
-    "funding",
-    "hospital",
-    "waiting",
-    "list",
-    "housing",
-    "repairs",
-    "flooding",
-    "bridge",
-    "station",
-    "parking",
-    "park",
-    "playground",
-    "police",
-    "patrols",
-    "recycling",
-    "bins",
-    "broadband",
-    "rural",
-    "villages",
-    "pensioners",
-    "carers",
-    "nurses",
-    "teachers",
-    "apprenticeships",
-    "small",
-    "businesses",
-    "market",
-    "town",
-    "heritage",
-    "museum",
-    "festival",
-    "petition",
-    "minister",
-    "debate",
-    "amendment",
-    "select",
-    "committee",
-    "questions",
-    "motion",
-    "ballot",
-    "casework",
-]
+_PROSE = (
+    "constituency surgery residents bus route library opening hours pavements high street council "
+    "budget school funding hospital waiting list housing repairs flooding bridge station parking "
+    "park playground police patrols recycling bins broadband rural villages pensioners carers "
+    "nurses teachers apprenticeships small businesses market town heritage museum festival "
+    "petition minister debate amendment select committee questions motion ballot casework"
+)
+_WORDS = _PROSE.split()
 
 
 def post_path(slug: str) -> str:
@@ -105,13 +56,13 @@ def _words(title: str, paragraph: int) -> str:
     return " ".join(pick.choice(_WORDS) for _ in range(45)).capitalize() + "."
 
 
-def listing(titles: Mapping[str, str], extra: str = "") -> bytes:
+def listing(titles: Mapping[str, str]) -> bytes:
     """The ``/news`` listing: one ``article`` per post, title and link only."""
     items = "".join(
         f'<article><h2><a href="{post_path(slug)}">{title}</a></h2></article>'
         for slug, title in titles.items()
     )
-    return f"<html><head><title>News</title>{extra}</head><body>{items}</body></html>".encode()
+    return f"<html><head><title>News</title></head><body>{items}</body></html>".encode()
 
 
 def attempts(*faults: Fault) -> Callable[[FaultRequest], Fault]:
