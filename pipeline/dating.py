@@ -311,6 +311,8 @@ def _htmldate(tree: HtmlElement | None, url: str, latest: date) -> DateCandidate
     value = parse_date_text(found or "")
     if value is None or not _EARLIEST <= value <= latest or _year_guess(tree, url, value, latest):
         return None
+    if _impossible_day_guess(tree, value):
+        return None
     return DateCandidate(value, "htmldate", found or "")
 
 
@@ -335,6 +337,16 @@ def _year_guess(tree: HtmlElement, url: str, value: date, latest: date) -> bool:
     if written.search(lxml.html.tostring(tree, encoding="unicode")):
         return False
     return _run_htmldate(tree, url, latest, extensive=False) != value.isoformat()
+
+
+def _impossible_day_guess(tree: HtmlElement, value: date) -> bool:
+    """htmldate read an impossible date the page shows (``31/04/2021``) as the 1st of its
+    month: a guess, not a date."""
+    if value.day != 1:
+        return False
+    invalid = find_invalid_date_text(tree)
+    numbers = {int(n) for n in re.findall(r"\d+", invalid or "")}
+    return value.month in numbers and value.year in numbers
 
 
 # -- candidates from the page -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 from lxml.etree import XPath
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -17,6 +18,7 @@ from mpnews.exceptions import ConfigError
 from pipeline.urls import url_key
 from spiders.archive import ROLE_META
 from spiders.incremental import CrawlState
+from spiders.middlewares import DOWNLOAD_ERROR
 from spiders.urls import DomainPolicy, absolute_http_url
 from spiders.xmlfeeds import feed_links
 
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["SourceSpider", "anchors", "feed_alternates"]
 
 logger = logging.getLogger(__name__)
+_DECOMPRESSION_LIMIT = re.compile(r"exceeded DOWNLOAD_MAXSIZE \((\d+) B\) during decompression")
 
 _ANCHORS = XPath("//a[@href]")
 _FEED_ALTERNATES = XPath(
@@ -145,9 +148,19 @@ class SourceSpider(scrapy.Spider):
                 yield request
 
     def on_error(self, failure: Failure) -> None:
-        """Download errors are already counted in the crawl stats; note them quietly."""
+        """Download errors are already counted in the crawl stats; note them quietly.
+
+        A body refused while being decompressed (a gzip bomb) is no download error to Scrapy:
+        it is counted here, as a size limit.
+        """
         request = getattr(failure, "request", None)
-        logger.info("No page for %s: %s", getattr(request, "url", "?"), failure.getErrorMessage())
+        message = failure.getErrorMessage()
+        bomb = _DECOMPRESSION_LIMIT.search(message) if failure.check(IgnoreRequest) else None
+        crawler = getattr(self, "crawler", None)
+        if bomb is not None and request is not None and crawler is not None:
+            reason = f"size limit: over {bomb[1]} bytes once decompressed (DOWNLOAD_MAXSIZE)"
+            crawler.signals.send_catch_log(DOWNLOAD_ERROR, request=request, reason=reason)
+        logger.info("No page for %s: %s", getattr(request, "url", "?"), message)
 
     def mark_seen(self, response: Response) -> None:
         """Remember the final URL of a redirected response so it is not fetched again."""

@@ -4,8 +4,11 @@ and one pace per host shared by every source crawled in the process."""
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import logging
+import re
 import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -17,6 +20,7 @@ from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
     NotConfigured,
@@ -26,6 +30,7 @@ from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import error as twisted_error
 from twisted.internet.task import deferLater
+from twisted.web.client import ResponseFailed
 
 from spiders.urls import DomainPolicy
 
@@ -42,6 +47,7 @@ __all__ = [
     "SourceOffsiteMiddleware",
     "SourceRedirectMiddleware",
     "error_reason",
+    "retry_after",
 ]
 
 logger = logging.getLogger(__name__)
@@ -53,7 +59,11 @@ _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((DownloadConnectionRefusedError, twisted_error.ConnectionRefusedError), "connection refused"),
     ((CannotResolveHostError, twisted_error.DNSLookupError), "dns lookup failed"),
     ((DownloadTimeoutError, twisted_error.TimeoutError, TimeoutError), "timeout"),
+    ((DownloadFailedError, twisted_error.ConnectionLost, ResponseFailed), "connection lost"),
 )
+
+
+_SIZE = re.compile(r"max ?size", re.IGNORECASE)
 
 
 def error_reason(exc: BaseException) -> str:
@@ -61,7 +71,7 @@ def error_reason(exc: BaseException) -> str:
     for types, reason in _REASONS:
         if isinstance(exc, types):
             return reason
-    if isinstance(exc, DownloadCancelledError) and "maxsize" in str(exc).lower():
+    if isinstance(exc, DownloadCancelledError) and _SIZE.search(str(exc)):
         return f"size limit: {exc}"
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -85,7 +95,8 @@ class SourceRedirectMiddleware(RedirectMiddleware):
     """Redirects, except to a URL the source may not fetch: that 3xx becomes the final response.
 
     So the 3xx is archived, and the offsite or non-http(s) target is never requested.
-    Past ``REDIRECT_MAX_TIMES`` the last 3xx is kept too, and reported as an error.
+    Past ``REDIRECT_MAX_TIMES``, or back to a URL of its own chain (a loop), the last 3xx is
+    kept too, and reported as an error.
     """
 
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
@@ -96,6 +107,11 @@ class SourceRedirectMiddleware(RedirectMiddleware):
                 signal=DOWNLOAD_ERROR, request=request, reason="too many redirects"
             )
             return response
+        if isinstance(result, Request) and result.url in _chain(request):
+            self.crawler.signals.send_catch_log(
+                signal=DOWNLOAD_ERROR, request=request, reason="redirect loop"
+            )
+            return response
         policy: DomainPolicy | None = getattr(self.crawler.spider, "domain_policy", None)
         if isinstance(result, Request) and policy is not None and not policy.allows(result.url):
             logger.info("Not following redirect from %s to %s", request.url, result.url)
@@ -103,8 +119,14 @@ class SourceRedirectMiddleware(RedirectMiddleware):
         return result
 
 
+def _chain(request: Request) -> tuple[str, ...]:
+    """The URLs a redirected request has been through, itself included."""
+    return (*request.meta.get("redirect_urls", ()), request.url)
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retry, waiting ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds (capped) before retry n."""
+    """Scrapy's retry, waiting ``RETRY_BACKOFF_BASE * 2**(n-1)`` seconds before retry n, or
+    longer when a 429/503 says so in ``Retry-After``; never more than ``RETRY_BACKOFF_MAX``."""
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -112,20 +134,36 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 30.0)
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
-        return await self._wait(super().process_response(request, response))
+        return await self._wait(super().process_response(request, response), retry_after(response))
 
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         return await self._wait(super().process_exception(request, exception))
 
-    async def _wait(self, result: Any) -> Any:
+    async def _wait(self, result: Any, asked: float = 0.0) -> Any:
         if isinstance(result, Request):
             attempt = int(result.meta.get("retry_times", 1))
-            delay = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+            delay = min(self.backoff_max, max(asked, self.backoff_base * 2 ** (attempt - 1)))
             if delay > 0:
                 await _sleep(delay)
         return result
+
+
+def retry_after(response: Response) -> float:
+    """Seconds a 429 or 503 asks us to wait (``Retry-After``: seconds or an HTTP date), else 0."""
+    if response.status not in (429, 503):
+        return 0.0
+    raw = (response.headers.get("Retry-After") or b"").decode("latin-1").strip()
+    if raw.isdigit():
+        return float(raw)
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return 0.0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class DownloadErrorMiddleware:
