@@ -316,7 +316,7 @@ def _plan(sources: list[Source], run_id: str, settings: Settings, recheck_all: b
         contact_url=settings.contact_url,
         recheck_all=recheck_all,
         timeout=settings.crawl_timeout,
-        settings=_politeness(settings),
+        settings={**_politeness(settings), **_fences(settings)},
     )
 
 
@@ -389,6 +389,11 @@ def _politeness(settings: Settings) -> dict[str, str]:
         return {}
     delay = str(settings.crawl_delay)
     return {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": delay}
+
+
+def _fences(settings: Settings) -> dict[str, str]:
+    """Scrapy overrides letting the crawl reach private addresses, when the settings allow it."""
+    return {"MPNEWS_ALLOW_PRIVATE_ADDRESSES": "1"} if settings.allow_private_addresses else {}
 
 
 def _describe(exc: BaseException) -> str:

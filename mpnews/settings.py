@@ -57,6 +57,7 @@ class Settings:
     data_dir: Path | None = None
     archive: Path | None = None
     members_api: str = DEFAULT_MEMBERS_API
+    allow_private_addresses: bool = False  # crawl private/loopback addresses beyond a source's own
 
     @property
     def is_lake(self) -> bool:
@@ -106,6 +107,7 @@ class Settings:
             data_dir=Path(env["MPNEWS_DATA_DIR"]) if env.get("MPNEWS_DATA_DIR") else None,
             archive=Path(env["MPNEWS_ARCHIVE"]) if env.get("MPNEWS_ARCHIVE") else None,
             members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
+            allow_private_addresses=_flag(env, "MPNEWS_ALLOW_PRIVATE_ADDRESSES"),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]
@@ -166,3 +168,12 @@ def _float(env: Mapping[str, str], key: str) -> float | None:
     if value < 0:
         raise ConfigError(f"environment: {key} must be 0 or more")
     return value
+
+
+def _flag(env: Mapping[str, str], key: str) -> bool:
+    raw = (env.get(key) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"environment: {key}={raw!r}: use 1 (yes) or 0 (no)")

@@ -53,6 +53,8 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.DownloadErrorMiddleware": 60,
     # Hosts several sources of one crawl process share keep one pace (spiders.run sets them).
     "spiders.middlewares.SharedHostGateMiddleware": 70,
+    # http(s) only, no private/loopback/link-local addresses; redirects checked before 600.
+    "spiders.addresses.AddressGuardMiddleware": 650,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "spiders.middlewares.SourceRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -60,6 +62,11 @@ DOWNLOADER_MIDDLEWARES = {
     # After decompression and redirects, before retries: a 304 becomes the archived 200 copy.
     "spiders.incremental.ConditionalGetMiddleware": 580,
 }
+
+# Only http and https are ever fetched (spiders/addresses.py refuses the rest with a reason).
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# The source's own addresses (its start URLs' hosts) are always allowed; others need this.
+MPNEWS_ALLOW_PRIVATE_ADDRESSES = False
 
 # Every response goes to the WARC archive via the response_received signal (archive.py).
 EXTENSIONS = {
