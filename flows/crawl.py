@@ -30,6 +30,7 @@ from flows import source_health
 from flows.live import LiveProgress, RunProgress
 from flows.progress import print_progress
 from mpnews.config import Source, load_sources, select_sources
+from mpnews.redaction import redact
 from mpnews.schedules import domain_tags, retry_transient
 from mpnews.settings import Settings
 from pipeline.crawl_stats import CrawlStats
@@ -345,6 +346,7 @@ def _fail(
     source: Source, outcome: CrawlOutcome, run_id: str, settings: Settings, reason: str
 ) -> SourceResult:
     pages = outcome.stats.pages_fetched if outcome.stats else 0
+    reason = redact(reason)  # shown, stored and alerted: never a secret
     record_failure(_run_record(source, outcome, run_id, "failed", reason, None), settings)
     print_progress(f"  FAILED    {source.name}: {reason}")
     source_health.check_source(
@@ -398,4 +400,4 @@ def _fences(settings: Settings) -> dict[str, str]:
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]
+    return redact(f"{type(exc).__name__}: {text[0] if text else ''}")[:500]

@@ -73,7 +73,7 @@ def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> None:
             numbers={"flow_run_id": str(flow_run.id), "state": name},
         )
         sent = deliver(settings, alert)
-        print_progress(f"  ALERT     pipeline: {alert.message}")
+        print_progress(f"  ALERT     pipeline: {sent.message}")
         if exists(settings.warehouse):  # a file, or a DuckLake (docs/scaling.md)
             health_records.record_health(settings.warehouse, [], [sent])
     except Exception as exc:  # noqa: BLE001 - a hook must not mask the flow's own error

@@ -19,6 +19,7 @@ import logging
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ import httpx
 
 from mpnews.alert_policy import Alert
 from mpnews.config import Source
+from mpnews.redaction import redact, register_secret, sink_name
 from mpnews.settings import Settings
 
 __all__ = [
@@ -42,7 +44,16 @@ _COLORS = {"firing": "danger", "reminder": "warning", "resolved": "good"}
 
 
 def deliver(settings: Settings, alert: Alert) -> Alert:
-    """Send ``alert`` to every configured sink; the alert marked with the sinks that took it."""
+    """Send ``alert`` to every configured sink; the alert marked with the sinks that took it.
+
+    Its text is redacted first: no secret goes out, nor into the ``alerts`` table."""
+    for url in (settings.alert_webhook, *settings.alert_urls):
+        register_secret(url)
+    alert = replace(
+        alert,
+        message=redact(alert.message),
+        last_error=redact(alert.last_error) if alert.last_error else alert.last_error,
+    )
     configured = 0
     taken: list[str] = []
     if settings.alert_webhook:
@@ -95,13 +106,13 @@ def alert_payload(alert: Alert) -> dict[str, object]:
 def failure_payload(*, run_id: str, source: Source, reason: str) -> dict[str, object]:
     """The JSON body sent for one failed source when the health step is unavailable."""
     return {
-        "text": f"mpnews: source {source.name} failed in run {run_id}: {reason}",
+        "text": redact(f"mpnews: source {source.name} failed in run {run_id}: {reason}"),
         "event": "source_failed",
         "status": "failed",
         "source": source.name,
         "kind": source.kind,
         "run_id": run_id,
-        "reason": reason,
+        "reason": redact(reason),
         "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -110,6 +121,7 @@ def notify_failure(settings: Settings, *, run_id: str, source: Source, reason: s
     """Send the plain failure alert if a webhook is configured; True when it was delivered."""
     if not settings.alert_webhook:
         return False
+    register_secret(settings.alert_webhook)
     return post_webhook(
         settings.alert_webhook, failure_payload(run_id=run_id, source=source, reason=reason)
     )
@@ -121,12 +133,21 @@ def post_webhook(url: str, payload: dict[str, object], *, timeout: float = 10.0)
         try:
             response = httpx.post(url, json=payload, timeout=timeout)
         except httpx.TransportError as exc:
-            _log.warning("alert webhook unreachable (attempt %d): %s", attempt, type(exc).__name__)
+            _log.warning(
+                "alert webhook unreachable (attempt %d): %s; alert sink %s failed",
+                attempt,
+                type(exc).__name__,
+                sink_name(url),
+            )
             continue
         if response.status_code < 500:
             if response.is_success:
                 return True
-            _log.warning("alert webhook refused the alert: HTTP %d", response.status_code)
+            _log.warning(
+                "alert webhook refused the alert: HTTP %d; alert sink %s failed",
+                response.status_code,
+                sink_name(url),
+            )
             return False
     return False
 
@@ -138,7 +159,7 @@ def _notify_apprise(url: str, alert: Alert) -> bool:
 
         sink = apprise.Apprise()
         if not sink.add(url):
-            _log.warning("alert URL of kind %s is not a valid apprise URL", _apprise_kind(url))
+            _log.warning("alert sink %s failed: not a valid apprise URL", sink_name(url))
             return False
         notify_type = (
             apprise.NotifyType.SUCCESS
@@ -147,7 +168,7 @@ def _notify_apprise(url: str, alert: Alert) -> bool:
         )
         ok = bool(sink.notify(body=_body(alert), title=_headline(alert), notify_type=notify_type))
     if not ok:
-        _log.warning("alert sink %s did not accept the alert", _apprise_kind(url))
+        _log.warning("alert sink %s failed: it did not accept the alert", sink_name(url))
     return ok
 
 

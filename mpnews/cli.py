@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
+from mpnews import redaction
 from mpnews.exceptions import MpnewsError
 from mpnews.settings import DEFAULT_WAREHOUSE, Settings
 
@@ -52,14 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    redaction.install()  # no secret in any log line, from here on
     try:
         settings = Settings.from_env(sources=getattr(args, "sources", None))
         from_env = "MPNEWS_WAREHOUSE" in os.environ or "MPNEWS_LAKE" in os.environ
         if args.warehouse is not None or not from_env:
             settings = replace(settings, warehouse=args.warehouse or args.default_warehouse)
+        redaction.install([settings.alert_webhook, *settings.alert_urls])
         return int(args.run(args, settings))
     except MpnewsError as exc:
-        print(f"mpnews: error: {exc}", file=sys.stderr)
+        print(f"mpnews: error: {redaction.redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("mpnews: interrupted", file=sys.stderr)

@@ -21,6 +21,7 @@ import duckdb
 
 from mpnews.alert_policy import Alert, HealthState
 from mpnews.exceptions import WarehouseError
+from mpnews.redaction import redact
 from pipeline.health_checks import SourceHistory
 from warehouse.db import error_line
 from warehouse.lake import retry_conflicts
@@ -227,9 +228,9 @@ def _state_params(state: HealthState) -> dict[str, Any]:
         "since": state.since,
         "checked_at": state.checked_at,
         "last_run_id": state.last_run_id,
-        "message": state.message,
+        "message": redact(state.message),
         "numbers": json.dumps(dict(state.numbers), sort_keys=True),
-        "last_error": state.last_error,
+        "last_error": redact(state.last_error) if state.last_error else state.last_error,
         "last_alert_at": state.last_alert_at,
     }
 
@@ -242,9 +243,9 @@ def _alert_params(alert: Alert) -> dict[str, Any]:
         "state": alert.state,
         "run_id": alert.run_id,
         "sent_at": alert.sent_at,
-        "message": alert.message,
+        "message": redact(alert.message),
         "numbers": json.dumps(dict(alert.numbers), sort_keys=True),
-        "last_error": alert.last_error,
+        "last_error": redact(alert.last_error) if alert.last_error else alert.last_error,
         "delivered": alert.delivered,
         "sinks": list(alert.sinks),
     }

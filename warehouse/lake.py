@@ -25,6 +25,7 @@ from typing import TypeVar
 import duckdb
 
 from mpnews.exceptions import WarehouseError
+from mpnews.redaction import redact
 
 __all__ = [
     "ALIAS",
@@ -109,7 +110,9 @@ def connect_lake(
         con.execute("SET TimeZone = 'UTC'")
     except duckdb.Error as exc:
         con.close()
-        raise WarehouseError(f"{location}: cannot open DuckLake warehouse: {_line(exc)}") from exc
+        raise WarehouseError(
+            redact(f"{location}: cannot open DuckLake warehouse: {_line(exc)}")
+        ) from exc
     except BaseException:
         con.close()
         raise

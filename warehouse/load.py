@@ -27,6 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from mpnews.exceptions import WarehouseError
+from mpnews.redaction import redact
 from pipeline.records import PageSeen, Post, Rejected
 from warehouse import arrow, near_duplicate_index
 from warehouse.crawlstate import update_crawl_state
@@ -281,6 +282,7 @@ def _upsert_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
             "error",
         )
     }
+    params["error"] = redact(params["error"]) if params["error"] else params["error"]
     con.execute(_UPSERT_RUN, params)
     con.execute(_RUN_RESPONSES, {n: getattr(run, n) for n in _RESPONSE_FIELDS})
 

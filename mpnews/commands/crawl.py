@@ -10,6 +10,7 @@ from mpnews.commands._output import table
 from mpnews.commands._prefect import prefect_unavailable_as_error, prepare_prefect
 from mpnews.config import load_sources, select_sources
 from mpnews.exceptions import ConfigError
+from mpnews.redaction import redact
 from mpnews.settings import Settings
 
 __all__ = ["HELP", "add_arguments", "print_summary", "run", "run_crawl_flow", "run_sharded"]
@@ -77,5 +78,5 @@ def print_summary(results: list[dict[str, object]], settings: Settings) -> int:
     header = ("source", "status", "pages", "posts", "new", "rejected", "error")
     keys = ("source", "status", "pages_fetched", "posts_found", "posts_new", "rejections", "error")
     print(table(header, [[r[k] for k in keys] for r in results]))
-    print(f"\nwarehouse: {settings.location}")
+    print(f"\nwarehouse: {redact(settings.location)}")
     return EXIT_FAILED if any(r["status"] == "failed" for r in results) else EXIT_OK

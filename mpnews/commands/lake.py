@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mpnews.commands._output import table
 from mpnews.exceptions import ConfigError
+from mpnews.redaction import redact
 from mpnews.settings import Settings
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         init_lake(location, args.data)
         with lake_writer(location):
             pass
-        print(f"lake ready: {location} (data under {args.data})")
+        print(f"lake ready: {redact(location)} (data under {args.data})")
         return 0
     from warehouse.lakecopy import export_lake, import_file
 

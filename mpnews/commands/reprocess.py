@@ -10,6 +10,7 @@ from mpnews.commands._output import table
 from mpnews.commands._prefect import prefect_unavailable_as_error, prepare_prefect
 from mpnews.config import load_sources, select_sources
 from mpnews.exceptions import ConfigError
+from mpnews.redaction import redact
 from mpnews.settings import Settings
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -56,5 +57,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     header = ("source", "run", "pages", "posts", "new", "changed", "rejected")
     keys = ("source", "run_id", "pages", "posts_found", "posts_new", "posts_updated", "rejections")
     print(table(header, [[r[k] for k in keys] for r in results]))
-    print(f"\n{len(results)} run(s) re-processed into {settings.location}")
+    print(f"\n{len(results)} run(s) re-processed into {redact(settings.location)}")
     return EXIT_OK

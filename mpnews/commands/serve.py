@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mpnews.commands._output import table
 from mpnews.commands._prefect import prepare_prefect
+from mpnews.redaction import redact
 from mpnews.schedules import FLOW_NAME, ScheduleGroup
 from mpnews.settings import Settings
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             ensure_domain_limits(sources)
             if not configured:
                 print(f"\nPrefect dashboard: {api_url.removesuffix('/api')}")
-            print(f"warehouse: {settings.location}", flush=True)
+            print(f"warehouse: {redact(settings.location)}", flush=True)
             serve_deployments(deployments)
     return 0
 

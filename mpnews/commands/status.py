@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from mpnews.commands._output import table
 from mpnews.exceptions import WarehouseError
+from mpnews.redaction import redact
 from mpnews.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
     rows = source_status(settings.warehouse)
     if not rows:
-        print(f"no runs recorded yet in {settings.warehouse}")
+        print(f"no runs recorded yet in {redact(str(settings.warehouse))}")
         return EXIT_OK
     print(table(_HEADER, [_line(s) for s in rows]))
     for status in rows:

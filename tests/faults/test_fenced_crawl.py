@@ -95,32 +95,34 @@ def fenced_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FencedCra
     (home / "mapped_dns.py").write_text(_RESOLVER, encoding="utf-8")
     secret = home / "secret.html"
     secret.write_text(post_page("Read from the disk"), encoding="utf-8")
-    with FaultServer(_fenced_routes(), host=FENCED_HOST) as fenced:
-        with FaultServer({}, host=SOURCE_HOST) as server:
-            server.routes.update(_source_routes(server.port, fenced.port, secret))
-            origin = f"http://home.test:{server.port}"
-            source = Source(
-                name="fenced",
-                kind="mp_site",
-                mp="Jo Bloggs",
-                start_urls=(f"{origin}/news", f"{origin}{post_path('to-data')}"),
-                sitemaps=(f"{origin}/sitemap.xml",),
-                allowed_domains=(f"home.test:{server.port}", f"rebind.test:{fenced.port}"),
-            )
-            stats_path = home / "stats.json"
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(home), *sys.path])}
-            env.pop("MPNEWS_ALLOW_PRIVATE_ADDRESSES", None)
-            command = [
-                sys.executable, "-m", "spiders.run", "--source-json", source.to_json(),
-                "--run-id", "fenced-run", "--archive-dir", str(home / "archive"),
-                "--stats-out", str(stats_path), "--log-file", str(home / "crawl.log"),
-                "-s", "TWISTED_DNS_RESOLVER=mapped_dns.MappedResolver",
-                *(arg for setting in _FAST for arg in ("-s", setting)),
-            ]  # fmt: skip
-            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-            assert done.returncode == 0, done.stderr
-            stats = json.loads(stats_path.read_text(encoding="utf-8"))
-            yield FencedCrawl(stats, _payloads(stats["warc_path"]), origin, fenced, secret)
+    with (
+        FaultServer(_fenced_routes(), host=FENCED_HOST) as fenced,
+        FaultServer({}, host=SOURCE_HOST) as server,
+    ):
+        server.routes.update(_source_routes(server.port, fenced.port, secret))
+        origin = f"http://home.test:{server.port}"
+        source = Source(
+            name="fenced",
+            kind="mp_site",
+            mp="Jo Bloggs",
+            start_urls=(f"{origin}/news", f"{origin}{post_path('to-data')}"),
+            sitemaps=(f"{origin}/sitemap.xml",),
+            allowed_domains=(f"home.test:{server.port}", f"rebind.test:{fenced.port}"),
+        )
+        stats_path = home / "stats.json"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(home), *sys.path])}
+        env.pop("MPNEWS_ALLOW_PRIVATE_ADDRESSES", None)
+        command = [
+            sys.executable, "-m", "spiders.run", "--source-json", source.to_json(),
+            "--run-id", "fenced-run", "--archive-dir", str(home / "archive"),
+            "--stats-out", str(stats_path), "--log-file", str(home / "crawl.log"),
+            "-s", "TWISTED_DNS_RESOLVER=mapped_dns.MappedResolver",
+            *(arg for setting in _FAST for arg in ("-s", setting)),
+        ]  # fmt: skip
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        stats = json.loads(stats_path.read_text(encoding="utf-8"))
+        yield FencedCrawl(stats, _payloads(stats["warc_path"]), origin, fenced, secret)
 
 
 def _payloads(warc: str) -> bytes:
