@@ -33,7 +33,8 @@ _PLAIN |= frozenset({"postgres", "postgresql", "ws", "wss", "ducklake"})
 _URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]{1,20})://([^\s'\"<>]+)")
 _USERINFO = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^\s/:@'\"<>]*:)[^\s/@'\"<>]+@")
 _PASSWORD = re.compile(
-    r"(?P<key>\b(?:password|passwd|pwd|sslpassword)\s*=\s*)(?:'(?:[^'\\]|\\.)*'|\S+)",
+    r"(?P<key>\b(?:password|passwd|pwd|sslpassword)\s*=\s*)"
+    r"(?:'(?:[^'\\]|\\.)*'|[^\s'\"]*[^\s'\":])",
     re.IGNORECASE,
 )
 _TOKEN_PARAM = re.compile(

@@ -43,6 +43,7 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from mpnews.config import Source, source_from_json
+from mpnews.redaction import install as install_redaction
 from spiders.archive import warc_path, write_stats
 from spiders.base import SourceSpider
 from spiders.mp_site import MpSiteSpider
@@ -206,6 +207,7 @@ def _crawler_failed(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    install_redaction()  # no secret (a password in a start URL) in the crawl log
     try:
         overrides = dict(_key_value(item) for item in args.set)
         plan = _plan(args, overrides)
