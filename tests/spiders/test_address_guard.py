@@ -150,3 +150,16 @@ def test_refusal_names_the_first_fenced_address_not_the_sources() -> None:
     assert refusal(["93.184.216.34", "10.0.0.5"], own) == (
         "refused: private address 10.0.0.5 (set MPNEWS_ALLOW_PRIVATE_ADDRESSES=1 to allow)"
     )
+
+
+def test_the_environment_setting_reaches_the_crawl() -> None:
+    import flows.crawl
+    from mpnews.exceptions import ConfigError
+    from mpnews.settings import Settings
+
+    allowed = Settings.from_env({"MPNEWS_ALLOW_PRIVATE_ADDRESSES": "1"})
+    assert allowed.allow_private_addresses is True
+    assert flows.crawl._fences(allowed) == {"MPNEWS_ALLOW_PRIVATE_ADDRESSES": "1"}
+    assert flows.crawl._fences(Settings.from_env({})) == {}
+    with pytest.raises(ConfigError, match="MPNEWS_ALLOW_PRIVATE_ADDRESSES"):
+        Settings.from_env({"MPNEWS_ALLOW_PRIVATE_ADDRESSES": "maybe"})
