@@ -19,7 +19,9 @@ __all__ = ["decode_body", "looks_binary", "strip_controls"]
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]+")
 _CONTROL_BYTES = frozenset(b for b in range(0x20) if b not in b"\t\n\r\x0c\x1b")
 _BINARY_SNIFF = 1024
-_BINARY_SHARE = 0.25  # control bytes in the sniffed start of a text page are rare, not a quarter
+_BINARY_SHARE = 0.25  # control bytes in the sniffed start of a text page: rare, not a quarter
+_UNMARKED_SHARE = 0.05  # ... and without any HTML markup, not one in twenty
+_MARKUP = re.compile(rb"<(!doctype|html|head|body|meta|title|div|p|a)[\s>]", re.I)
 _TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE,
               codecs.BOM_UTF16_BE)  # fmt: skip
 _MAGIC = (
@@ -46,14 +48,16 @@ def strip_controls(text: str) -> str:
 
 def looks_binary(body: bytes) -> bool:
     """Whether ``body`` is a binary file rather than a (possibly damaged) text page: a known
-    file signature, or a start where a quarter of the bytes are control bytes."""
+    file signature, a start where a quarter of the bytes are control bytes, or one in twenty
+    with no HTML markup at all."""
     head = body[:_BINARY_SNIFF]
     if head.startswith(_TEXT_BOMS):
         return False
     if head.startswith(_MAGIC):
         return True
     controls = sum(1 for b in head if b in _CONTROL_BYTES)
-    return bool(head) and controls / len(head) >= _BINARY_SHARE
+    share = controls / len(head) if head else 0.0
+    return share >= _BINARY_SHARE or (share >= _UNMARKED_SHARE and not _MARKUP.search(head))
 
 
 def _decode(body: bytes, content_type: str | None) -> str:
