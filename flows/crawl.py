@@ -379,9 +379,13 @@ def _run_record(
         responses_304=outcome.stats.status_counts.get("304", 0) if outcome.stats else 0,
         skipped=outcome.stats.skipped if outcome.stats else 0,
         skipped_posts=skipped_posts,
-        budget_hit=outcome.stats.max_pages_reached if outcome.stats else False,
+        budget_hit=outcome.stats.budget_hit if outcome.stats else False,
         pages_over_budget=outcome.stats.pages_over_budget if outcome.stats else 0,
         max_pages=outcome.stats.max_pages if outcome.stats else None,
+        budgets_hit=outcome.stats.budgets_hit if outcome.stats else (),
+        budget_examples=outcome.stats.budget_examples if outcome.stats else (),
+        max_depth=outcome.stats.max_depth if outcome.stats else None,
+        max_query_variants=outcome.stats.max_query_variants if outcome.stats else None,
     )
 
 

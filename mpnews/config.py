@@ -20,7 +20,9 @@ from mpnews.exceptions import ConfigError
 from mpnews.health_config import HealthThresholds
 from mpnews.source_model import (
     CRON_HELP,
+    DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_QUERY_VARIANTS,
     FAMILIES,
     KINDS,
     cron_problem,
@@ -62,6 +64,8 @@ class Source:
     schedule: str | None = None
     family: str = "auto"
     max_pages: int = DEFAULT_MAX_PAGES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_query_variants: int = DEFAULT_MAX_QUERY_VARIANTS
     no_new_post_days: int | None = None
     recheck_days: int = 7
     member_id: int | None = None  # the MP's Members API id (mp_site)

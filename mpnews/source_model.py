@@ -26,7 +26,9 @@ from mpnews.exceptions import ConfigError
 
 __all__ = [
     "CRON_HELP",
+    "DEFAULT_MAX_DEPTH",
     "DEFAULT_MAX_PAGES",
+    "DEFAULT_MAX_QUERY_VARIANTS",
     "FAMILIES",
     "KINDS",
     "KNOWN_KEYS",
@@ -43,6 +45,10 @@ SITES = ("own", "party")
 #: (hundreds of pages of pagination, each category and month again); hitting it is recorded
 #: in ``crawl_runs.budget_hit`` and raises the ``crawl_budget_hit`` alert.
 DEFAULT_MAX_PAGES = 20_000
+#: Link hops from a start URL, feed or sitemap (ever-deeper pagination stops here), and
+#: distinct query strings per URL shape (an endless calendar stops here); see spiders/budgets.py.
+DEFAULT_MAX_DEPTH = 500
+DEFAULT_MAX_QUERY_VARIANTS = 50
 CRON_HELP = 'use five cron fields like "0 6 * * *" (minute hour day month weekday)'
 
 
@@ -73,6 +79,8 @@ class SourceEntry(BaseModel):
     locale: str = "en-GB"
     schedule: str | None = None
     max_pages: int = DEFAULT_MAX_PAGES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_query_variants: int = DEFAULT_MAX_QUERY_VARIANTS
     no_new_post_days: int | None = None
     recheck_days: int = 7
     member_id: int | None = None
@@ -147,7 +155,15 @@ class SourceEntry(BaseModel):
             raise ValueError(f'unknown site {value!r}; use "own" or "party"')
         return str(value)
 
-    @field_validator("max_pages", "no_new_post_days", "recheck_days", "member_id", mode="before")
+    @field_validator(
+        "max_pages",
+        "max_depth",
+        "max_query_variants",
+        "no_new_post_days",
+        "recheck_days",
+        "member_id",
+        mode="before",
+    )
     @classmethod
     def _positive(cls, value: Any, info: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

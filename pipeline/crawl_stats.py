@@ -30,6 +30,10 @@ class CrawlStats:
     max_pages_reached: bool = False  # the crawl budget refused at least one link
     pages_over_budget: int = 0  # distinct URLs the budget left unfetched
     max_pages: int | None = None  # the budget the crawl ran with
+    budgets_hit: tuple[str, ...] = ()  # every budget that refused a link, in the order hit
+    budget_examples: tuple[str, ...] = ()  # "<budget>: <URL shape>" of a few refused links
+    max_depth: int | None = None
+    max_query_variants: int | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CrawlStats:
@@ -46,8 +50,18 @@ class CrawlStats:
             skipped_posts=int(data.get("skipped_posts") or 0),
             max_pages_reached=bool(data.get("max_pages_reached")),
             pages_over_budget=int(data.get("pages_over_budget") or 0),
-            max_pages=int(data["max_pages"]) if data.get("max_pages") else None,
+            max_pages=_number(data, "max_pages"),
+            budgets_hit=tuple(data.get("budgets_hit") or ())
+            or (("max_pages",) if data.get("max_pages_reached") else ()),
+            budget_examples=tuple(data.get("budget_examples") or ()),
+            max_depth=_number(data, "max_depth"),
+            max_query_variants=_number(data, "max_query_variants"),
         )
+
+    @property
+    def budget_hit(self) -> bool:
+        """Whether any crawl budget left links unfetched."""
+        return bool(self.budgets_hit) or self.max_pages_reached
 
     @property
     def ok_responses(self) -> int:
@@ -79,3 +93,7 @@ class CrawlStats:
             return None
         first = self.errors[0]
         return f"{first.get('reason', 'error')} ({first.get('url', '?')})"
+
+
+def _number(data: Mapping[str, Any], key: str) -> int | None:
+    return int(data[key]) if data.get(key) else None

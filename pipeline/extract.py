@@ -8,7 +8,6 @@ that answered with an error status is a rejection, like any page that gave nothi
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import re
 from dataclasses import dataclass, replace
@@ -20,7 +19,6 @@ from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
 from trafilatura.settings import Document
-from w3lib.encoding import html_to_unicode
 
 from pipeline.clean import clean_text, page_cues, prune_tree
 from pipeline.dating import (
@@ -31,6 +29,7 @@ from pipeline.dating import (
     parse_date_text,
 )
 from pipeline.dating_formats import home_zone
+from pipeline.decode import decode_body, looks_binary
 from pipeline.families import Family, PostBlock, detect_family
 from pipeline.listing import block_document, whole_posts
 from pipeline.post_identity import content_hash
@@ -44,7 +43,6 @@ _SKIPPED_ROLES = frozenset({"feed", "sitemap", "robots", "other"})
 _READ_STATUSES = frozenset({200, 304})
 _CANONICAL = XPath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
 _OG_TITLE = XPath("//meta[@property='og:title']/@content | //h1")
-_BINARY_SNIFF = 1024
 _BODY_BLOCKS = XPath("//body//*[self::div or self::section][@class][p]")
 _BODY_CLASS = re.compile(r"body|content|text|article|entry|story|post|paragraph", re.I)
 _NOT_BODY_CLASS = re.compile(
@@ -54,7 +52,6 @@ _NOT_BODY_CLASS = re.compile(
 )
 _SPLIT_MIN = 80
 _AD_ROW_MAX = 300
-_CP1252_BYTES = "mpnews-cp1252-bytes"
 _DOCUMENT_PARSER = HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
 )
@@ -94,41 +91,6 @@ def date_page(page: RawPage, *, locale: str = "en-GB", family: str = "auto") -> 
     return choice
 
 
-def decode_body(body: bytes, content_type: str | None) -> str:
-    """Decode HTML bytes. Bytes that decode as strict UTF-8 are UTF-8, whatever any label says
-    (a legacy label, single- or multi-byte, on a UTF-8 page is the commonest lie; real text in
-    cp1252, GB2312, Shift_JIS or EUC-KR is almost never valid UTF-8). Otherwise: BOM, HTTP
-    charset, meta charset, then sniffing; in a page labelled utf-8 whose bytes are not all
-    UTF-8, each stray byte is read as cp1252."""
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    encoding, text = html_to_unicode(content_type, body)
-    label = encoding.replace("-", "").replace("_", "").lower()
-    if label in {"utf8", "ascii"} and "\ufffd" in text:
-        return _cp1252(body, text)
-    return text
-
-
-def _cp1252(body: bytes, text: str) -> str:
-    """UTF-8 where the bytes are UTF-8, cp1252 for each byte that is not (mixed pages)."""
-    try:
-        return body.decode("utf-8", errors=_CP1252_BYTES)
-    except UnicodeDecodeError:
-        return text
-
-
-def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    bad = error.object[error.start : error.end]
-    return bad.decode("cp1252", errors="replace"), error.end
-
-
-codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
-
-
 def _extract(page: RawPage, locale: str, family_name: str) -> list[Post] | Rejected:
     if page.role in _SKIPPED_ROLES:
         return _unread(page)
@@ -163,7 +125,7 @@ def _problem(page: RawPage) -> str | None:
         return "empty body"
     if page.content_type not in _HTML_TYPES:
         return f"not html: {page.content_type}"
-    if b"\x00" in page.body[:_BINARY_SNIFF]:
+    if looks_binary(page.body):
         return "binary body"
     declared = page.header("Content-Length") or ""
     if (

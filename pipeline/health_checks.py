@@ -16,7 +16,9 @@ Checks (names as stored in ``health_state`` and ``alerts``):
   change);
 * ``rejection_rate`` -- too many pages gave no post;
 * ``no_new_post`` -- no post new to the warehouse in N days;
-* ``crawl_budget_hit`` -- the source's ``max_pages`` stopped the crawl with links unfetched.
+* ``crawl_budget_hit`` -- a crawl budget (``max_pages``, ``max_depth``, ``max_query_variants``)
+  stopped the crawl with links unfetched: the message names the budget and a URL shape it
+  refused (a crawl trap, or a site grown past its budget).
 """
 
 from __future__ import annotations
@@ -253,19 +255,28 @@ def check_crawl_budget(
     stats = facts.stats
     if stats is None:
         return None
-    numbers = {
+    numbers: dict[str, int | float | str | None] = {
         "max_pages": stats.max_pages,
         "pages_fetched": stats.pages_fetched,
         "pages_over_budget": stats.pages_over_budget,
     }
-    if not stats.max_pages_reached:
+    if not stats.budget_hit:
         return CheckResult("crawl_budget_hit", True, numbers, "crawl ended within its budget")
-    budget = f"max_pages={stats.max_pages}" if stats.max_pages else "max_pages"
+    hit = stats.budgets_hit or ("max_pages",)
+    numbers["budgets_hit"] = ", ".join(hit)
+    budgets = " and ".join(_budget(stats, name) for name in hit)
+    example = next((e.split(": ", 1)[-1] for e in stats.budget_examples), None)
+    shape = f" (e.g. {example})" if example else ""
     message = (
-        f"crawl stopped at {budget} with {stats.pages_over_budget} more pages unfetched; "
-        "raise the source's max_pages"
+        f"crawl stopped at {budgets}{shape} with {stats.pages_over_budget} more pages "
+        f"unfetched; raise the source's {' or '.join(hit)} if those pages matter"
     )
     return CheckResult("crawl_budget_hit", False, numbers, message)
+
+
+def _budget(stats: CrawlStats, name: str) -> str:
+    limit = getattr(stats, name, None)
+    return f"{name}={limit}" if limit else name
 
 
 _Check = Callable[[RunFacts, SourceHistory, HealthThresholds, datetime], CheckResult | None]

@@ -217,6 +217,7 @@ class WarcArchiveExtension:
     def summary(self, finish_reason: str) -> dict[str, Any]:
         """The crawl stats in the ``run`` contract's shape."""
         stats = self.crawler.stats
+        budgets = getattr(self.crawler.spider, "budgets", None)
         return {
             "source": self._source,
             "run_id": self.run_id,
@@ -229,6 +230,10 @@ class WarcArchiveExtension:
             "max_pages_reached": bool(stats.get_value("mpnews/max_pages_reached", False)),
             "pages_over_budget": int(stats.get_value("mpnews/pages_over_budget", 0)),
             "max_pages": getattr(self.crawler.spider, "max_pages", None),
+            "budgets_hit": list(stats.get_value("mpnews/budgets_hit", [])),
+            "budget_examples": list(stats.get_value("mpnews/budget_examples", [])),
+            "max_depth": getattr(budgets, "max_depth", None),
+            "max_query_variants": getattr(budgets, "max_query_variants", None),
             "skipped": int(stats.get_value("mpnews/skipped", 0)),
             "skipped_posts": int(stats.get_value("mpnews/skipped_posts", 0)),
             "finish_reason": finish_reason,

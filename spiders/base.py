@@ -1,4 +1,4 @@
-"""Plumbing shared by the spiders: a Source, a domain policy, a page budget, one fetch per URL."""
+"""Plumbing shared by the spiders: a Source, a domain policy, crawl budgets, one fetch per URL."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from mpnews.config import Source, source_from_json
 from mpnews.exceptions import ConfigError
 from pipeline.urls import url_key
 from spiders.archive import ROLE_META
+from spiders.budgets import BudgetLedger, CrawlBudgets
 from spiders.incremental import CrawlState
 from spiders.middlewares import DOWNLOAD_ERROR
 from spiders.urls import DomainPolicy, absolute_http_url
@@ -66,7 +67,8 @@ class SourceSpider(scrapy.Spider):
     Pass ``source_json`` (``Source.to_json()``) on the command line
     (``scrapy crawl NAME -a source_json=...``) or ``source`` from Python.
     Every request goes through :meth:`follow_url`, which drops offsite and
-    non-http(s) links, requests each canonical URL once and stops at ``max_pages``.
+    non-http(s) links, requests each canonical URL once and keeps to the source's crawl
+    budgets (``max_pages``, ``max_depth``, ``max_query_variants``: :mod:`spiders.budgets`).
     Known post permalinks the ``crawl_state`` confirmed within the source's
     ``recheck_days`` are skipped: not requested, counted in ``mpnews/skipped``.
     """
@@ -89,11 +91,11 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.domain_policy = DomainPolicy(source.domains)
         self.max_pages = int(max_pages) if max_pages else source.max_pages
+        self.budgets = CrawlBudgets(self.max_pages, source.max_depth, source.max_query_variants)
         self.start_urls = list(source.start_urls)
-        self.requested = 0
         self.crawl_state = CrawlState()
         self._seen: set[str] = set()
-        self._over_budget: set[str] = set()  # distinct URLs left unfetched by max_pages
+        self._ledger = BudgetLedger(self.budgets)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -118,8 +120,16 @@ class SourceSpider(scrapy.Spider):
         )
         yield from self.follow_all(seeds)
 
-    def follow_url(self, url: str, role: str, **meta: Any) -> Request | None:
-        """A request for ``url`` read as ``role``, or None (offsite, seen, over budget)."""
+    @property
+    def requested(self) -> int:
+        """Requests made so far (the ``max_pages`` budget counts these)."""
+        return self._ledger.requested
+
+    def follow_url(
+        self, url: str, role: str, *, parent: Response | None = None, **meta: Any
+    ) -> Request | None:
+        """A request for ``url`` read as ``role``, found on ``parent`` (None for a seed), or
+        None (offsite, seen, over a budget)."""
         if not self.domain_policy.allows(url):
             return None
         key = url_key(url)
@@ -130,20 +140,27 @@ class SourceSpider(scrapy.Spider):
             known = self.crawl_state.get(url)
             self._note_skipped(has_post=known is not None and known.has_post)
             return None
-        if self.requested >= self.max_pages:
-            self._note_budget_reached(key)
+        budget = self._ledger.refusal(url, key, role=role, depth=_depth(parent) + 1)
+        if budget is not None:
+            self._note_budget_reached(budget, url, key)
             return None
         self._seen.add(key)
-        self.requested += 1
+        self._ledger.admit(url, key, role=role)
         callback = getattr(self, self.callbacks.get(role, "parse_nothing"))
         meta = {ROLE_META: role, **meta}
         return Request(
             url, callback=callback, errback=self.on_error, meta=meta, priority=_PRIORITY[role]
         )
 
-    def follow_all(self, links: Iterable[tuple[str, str]], **meta: Any) -> Iterator[Request]:
+    def follow_all(
+        self,
+        links: Iterable[tuple[str, str]],
+        *,
+        parent: Response | None = None,
+        **meta: Any,
+    ) -> Iterator[Request]:
         for url, role in links:
-            request = self.follow_url(url, role, **meta)
+            request = self.follow_url(url, role, parent=parent, **meta)
             if request is not None:
                 yield request
 
@@ -169,7 +186,9 @@ class SourceSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Feed items are posts."""
         self.mark_seen(response)
-        yield from self.follow_all((url, "post") for url in self.feed_items(response))
+        yield from self.follow_all(
+            ((url, "post") for url in self.feed_items(response)), parent=response
+        )
 
     def feed_items(self, response: Response) -> list[str]:
         found = (absolute_http_url(u, response.url) for u in feed_links(response.body))
@@ -190,20 +209,32 @@ class SourceSpider(scrapy.Spider):
             if has_post:
                 stats.inc_value("mpnews/skipped_posts")
 
-    def _note_budget_reached(self, key: str) -> None:
-        """Count a distinct URL the budget refused; log the first one."""
-        if key in self._over_budget:
-            return
-        self._over_budget.add(key)
+    def _note_budget_reached(self, budget: str, url: str, key: str) -> None:
+        """Count a distinct URL a budget refused; log the first one each budget refuses."""
+        first = self._ledger.refuse(budget, url, key)
         stats = getattr(getattr(self, "crawler", None), "stats", None)
         if stats is None:
             return
-        stats.set_value("mpnews/pages_over_budget", len(self._over_budget))
-        if stats.get_value("mpnews/max_pages_reached"):
-            return
-        logger.warning(
-            "Reached max_pages=%d for %s; links beyond it are counted, not fetched",
-            self.max_pages,
-            self.source.name,
-        )
-        stats.set_value("mpnews/max_pages_reached", True)
+        stats.set_value("mpnews/pages_over_budget", self._ledger.pages_over_budget)
+        stats.set_value("mpnews/budgets_hit", self._ledger.budgets_hit)
+        stats.set_value("mpnews/budget_examples", self._ledger.examples)
+        if budget == "max_pages":
+            stats.set_value("mpnews/max_pages_reached", True)
+        if first:
+            logger.warning(
+                "Reached %s=%d for %s at %s; links beyond it are counted, not fetched",
+                budget,
+                self.budgets.limit(budget),
+                self.source.name,
+                url,
+            )
+
+
+def _depth(parent: Response | None) -> int:
+    """Link hops from a seed to ``parent`` (Scrapy's depth middleware keeps it in meta)."""
+    if parent is None:
+        return -1
+    try:
+        return int(parent.meta.get("depth", 0))
+    except AttributeError:  # a response built without a request (unit tests)
+        return 0

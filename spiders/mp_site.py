@@ -85,9 +85,10 @@ class MpSiteSpider(SourceSpider):
         family = self.family_for(response)
         self._last_family = family
         links = listing_links(family, response)
-        yield from self.follow_all(links)
+        yield from self.follow_all(links, parent=response)
         if self._needs_discovery(response, links):  # spiders/discovery.py
-            yield from self.follow_all(start_page_links(response, family, self.source))
+            discovered = start_page_links(response, family, self.source)
+            yield from self.follow_all(discovered, parent=response)
 
     def _needs_discovery(self, response: Response, links: list[tuple[str, str]]) -> bool:
         """A start page of an ``auto`` site that lists no posts: look for the news."""
@@ -105,11 +106,12 @@ class MpSiteSpider(SourceSpider):
         sitemap = parse_sitemap(response.body)
         urls = (absolute_http_url(u, response.url) for u in sitemap.urls)
         if sitemap.kind == "index":
-            yield from self.follow_all((u, "sitemap") for u in urls if u)
+            yield from self.follow_all(((u, "sitemap") for u in urls if u), parent=response)
             return
         family = self._last_family or get_family(self.source.family)
         yield from self.follow_all(
-            (u, role) for u in urls if u and (role := self._entry_role(family, u))
+            ((u, role) for u in urls if u and (role := self._entry_role(family, u))),
+            parent=response,
         )
 
     def _entry_role(self, family: Family, url: str) -> str | None:

@@ -84,7 +84,7 @@ class NewsSiteSpider(SourceSpider):
         for url, role in links:
             if depth > 0 and role != "post":
                 continue
-            request = self.follow_url(url, role, **{_DEPTH: depth + 1})
+            request = self.follow_url(url, role, parent=response, **{_DEPTH: depth + 1})
             if request is not None:
                 yield request
 
@@ -94,12 +94,12 @@ class NewsSiteSpider(SourceSpider):
         sitemap = parse_sitemap(response.body)
         urls = [u for u in (absolute_http_url(x, response.url) for x in sitemap.urls) if u]
         if sitemap.kind == "index":
-            yield from self.follow_all((u, "sitemap") for u in urls)
+            yield from self.follow_all(((u, "sitemap") for u in urls), parent=response)
             return
         fronts = {url_key(u) for u in self.source.start_urls}
         family = self._last_family or self.family_for(response)
         articles = (u for u in urls if url_key(u) not in fronts and _article(family, u))
-        yield from self.follow_all((u, "post") for u in articles)
+        yield from self.follow_all(((u, "post") for u in articles), parent=response)
 
 
 def _article(family: Family | None, url: str) -> bool:

@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import safe_url_string
 
+from pipeline.decode import strip_controls
 from pipeline.urls import strip_tracking
 
 __all__ = ["DomainPolicy", "absolute_http_url"]
@@ -19,8 +20,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def absolute_http_url(href: str, base: str) -> str | None:
-    """Resolve ``href`` against ``base``; None unless the result is an http(s) URL."""
-    href = (href or "").strip()
+    """Resolve ``href`` against ``base``; None unless the result is an http(s) URL. Control
+    characters in ``href`` (a NUL in tag soup) are dropped first."""
+    href = strip_controls(href or "").strip()
     if not href:
         return None
     url = safe_url_string(urljoin(base, href))

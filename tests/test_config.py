@@ -151,6 +151,8 @@ _JO = 'name = "jo"\nkind = "news_site"\nstart_urls = ["https://jo.example/"]\n'
         ('site = "blog"', 'unknown site \'blog\'; use "own" or "party"'),
         ("member_id = 0", "'member_id' must be a positive whole number"),
         ("max_pages = 0", "'max_pages' must be a positive whole number"),
+        ("max_depth = 0", "'max_depth' must be a positive whole number"),
+        ('max_query_variants = "50"', "'max_query_variants' must be a positive whole number"),
         ("recheck_days = true", "'recheck_days' must be a positive whole number"),
         ("no_new_post_days = -3", "'no_new_post_days' must be a positive whole number"),
         ('schedule = "daily"', "'schedule' 'daily' is not a cron expression; use five cron "

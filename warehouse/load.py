@@ -162,12 +162,15 @@ ON CONFLICT (run_id, source) DO UPDATE SET
 
 _RESPONSE_FIELDS = (
     "run_id", "source", "responses_200", "responses_304", "skipped", "skipped_posts",
-    "budget_hit", "pages_over_budget", "max_pages",
+    "budget_hit", "pages_over_budget", "max_pages", "budgets_hit", "budget_examples", "max_depth",
+    "max_query_variants",
 )  # fmt: skip
 _RUN_RESPONSES = """
 UPDATE crawl_runs SET responses_200 = $responses_200, responses_304 = $responses_304,
     skipped = $skipped, skipped_posts = $skipped_posts, budget_hit = $budget_hit,
-    pages_over_budget = $pages_over_budget, max_pages = $max_pages
+    pages_over_budget = $pages_over_budget, max_pages = $max_pages,
+    budgets_hit = $budgets_hit::VARCHAR[], budget_examples = $budget_examples::VARCHAR[],
+    max_depth = $max_depth, max_query_variants = $max_query_variants
 WHERE run_id = $run_id AND source = $source
 """
 
@@ -284,7 +287,10 @@ def _upsert_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
     }
     params["error"] = redact(params["error"]) if params["error"] else params["error"]
     con.execute(_UPSERT_RUN, params)
-    con.execute(_RUN_RESPONSES, {n: getattr(run, n) for n in _RESPONSE_FIELDS})
+    values = {n: getattr(run, n) for n in _RESPONSE_FIELDS}
+    con.execute(
+        _RUN_RESPONSES, {n: list(v) if isinstance(v, tuple) else v for n, v in values.items()}
+    )
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

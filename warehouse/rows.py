@@ -36,9 +36,13 @@ class RunRecord:
     responses_304: int = 0
     skipped: int = 0  # known post permalinks not requested (incremental crawl)
     skipped_posts: int = 0  # ... of which hold a stored post (counted in posts_found)
-    budget_hit: bool = False  # max_pages stopped the crawl with links unfetched
-    pages_over_budget: int = 0  # distinct URLs the budget left unfetched
+    budget_hit: bool = False  # a crawl budget stopped the crawl with links unfetched
+    pages_over_budget: int = 0  # distinct URLs the budgets left unfetched
     max_pages: int | None = None  # the budget the crawl ran with
+    budgets_hit: tuple[str, ...] = ()  # which budgets: max_pages, max_depth, max_query_variants
+    budget_examples: tuple[str, ...] = ()  # "<budget>: <URL shape>" of a few refused links
+    max_depth: int | None = None
+    max_query_variants: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,8 +165,29 @@ def test_no_new_post_limit_per_kind_and_per_source() -> None:
 def test_budget_alert_names_the_budget_and_what_it_left() -> None:
     (facts, history), _ = CASES["crawl_budget_hit"]
     result = _result(facts, history, "crawl_budget_hit")
-    assert result.numbers == {"max_pages": 20, "pages_fetched": 20, "pages_over_budget": 340}
+    assert result.numbers == {
+        "max_pages": 20,
+        "pages_fetched": 20,
+        "pages_over_budget": 340,
+        "budgets_hit": "max_pages",
+    }
     assert "max_pages=20" in result.message and "340 more pages" in result.message
+
+
+def test_budget_alert_names_a_trap_budget_and_the_url_shape_it_refused() -> None:
+    (facts, history), _ = CASES["crawl_budget_hit"]
+    trapped = replace(
+        stats(),
+        pages_over_budget=12,
+        budgets_hit=("max_query_variants",),
+        budget_examples=("max_query_variants: example.org/events?month=*",),
+        max_query_variants=50,
+    )
+    result = _result(replace(facts, stats=trapped), history, "crawl_budget_hit")
+    assert not result.ok
+    assert result.numbers["budgets_hit"] == "max_query_variants"
+    assert "max_query_variants=50 (e.g. example.org/events?month=*)" in result.message
+    assert "12 more pages" in result.message and "max_pages" not in result.message
 
 
 def test_crawl_stats_read_the_budget_fields() -> None:
@@ -176,3 +197,9 @@ def test_crawl_stats_read_the_budget_fields() -> None:
     assert (read.max_pages_reached, read.pages_over_budget, read.max_pages) == (True, 7, 5)
     old = CrawlStats.from_json({"pages_fetched": 5})  # a stats file from before the budget
     assert (old.max_pages_reached, old.pages_over_budget, old.max_pages) == (False, 0, None)
+    assert read.budgets_hit == ("max_pages",) and read.budget_hit and not old.budget_hit
+    trap = CrawlStats.from_json(
+        {"budgets_hit": ["max_depth"], "budget_examples": ["max_depth: h/page/N"], "max_depth": 9}
+    )
+    assert (trap.budget_hit, trap.max_pages_reached, trap.max_depth) == (True, False, 9)
+    assert trap.budget_examples == ("max_depth: h/page/N",)

@@ -279,3 +279,34 @@ def test_a_crawl_cut_short_by_its_budget_is_recorded(warehouse: Path) -> None:
         "SELECT run_id, budget_hit, pages_over_budget, max_pages FROM crawl_runs ORDER BY run_id",
     )
     assert rows == [("r1", True, 412, 2000), ("r2", False, 0, 20000)]
+
+
+def test_the_budgets_a_crawl_trap_hit_are_recorded(warehouse: Path) -> None:
+    trapped = run_record(
+        "r1",
+        budget_hit=True,
+        pages_over_budget=3,
+        budgets_hit=("max_query_variants", "max_depth"),
+        budget_examples=("max_query_variants: example.org/events?month=*",),
+        max_depth=500,
+        max_query_variants=50,
+    )
+    load_run(warehouse, run=trapped, posts=[post_row("a")])
+    load_run(warehouse, run=trapped, posts=[post_row("a")])  # twice: nothing changes
+    record_run(warehouse, run_record("r2", started_at=at(24)))
+    rows = _query(
+        warehouse,
+        "SELECT run_id, budget_hit, budgets_hit, budget_examples, max_depth, max_query_variants "
+        "FROM crawl_runs ORDER BY run_id",
+    )
+    assert rows == [
+        (
+            "r1",
+            True,
+            ["max_query_variants", "max_depth"],
+            ["max_query_variants: example.org/events?month=*"],
+            500,
+            50,
+        ),
+        ("r2", False, [], [], None, None),
+    ]
