@@ -1,155 +1,128 @@
 """How well does ``classify`` (text only) agree with the topics site categories map to?
 
-Held-out posts are posts that carry site categories: the bundled sample sites
-(``mpnews/samples``: Weebly MP blog, WordPress hustings blog, news site) and the English pages
-of the adbar evaluation corpus that carry ``rel="category tag"`` / ``rel="tag"`` links or
-``article:tag`` / ``article:section`` meta mapping to at least one topic. Gold topics are
-``topics_for_categories(categories)``; predictions are ``classify(title, body)``.
+Posts are the held-out split of the labelled topic set
+(``tests/pipeline/fixtures/topic_set/posts.jsonl``, built by ``build_topic_set.py``: the
+bundled sample sites and real pages of the evaluation corpus, each labelled by mapping its own
+categories, sections and tags through the taxonomy). Gold topics are the post's ``topics``;
+predictions are made from the title and body alone. One run scores, side by side, the keyword
+vote (``classify_keywords``, the classifier before the model), the shipped topic model alone
+and ``classify`` (the model, the keyword vote when the model finds no topic).
 
-    python benchmarks/topics.py [--corpus PATH/adbar_eval.tar.xz] [--show]
-
-The corpus is unpacked once into ``.bench/`` at the repository root (git-ignored).
+    python benchmarks/topics.py [--split held-out|train] [--show]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import tarfile
+import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import lxml.html
-import trafilatura
-
-from pipeline.categorise import classify, topics_for_categories
-
 ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT / ".bench"
-SAMPLES = ROOT / "mpnews" / "samples"
-FAMILY = {
-    "rosena-allin-khan": "weebly",
-    "hustings-blog": "wordpress",
-    "independent-politics": "news",
-}
-CATEGORY_XPATH = (
-    '//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")'
-    ' or contains(concat(" ", normalize-space(@rel), " "), " category ")]'
-)
-META_XPATH = '//meta[@property="article:tag" or @property="article:section"]/@content'
+sys.path.insert(0, str(ROOT))
+
+from pipeline.categorise import classify, classify_keywords  # noqa: E402
+from pipeline.topic_model import load_topic_model  # noqa: E402
+
+SET = ROOT / "tests" / "pipeline" / "fixtures" / "topic_set" / "posts.jsonl"
+Classifier = Callable[[str, str], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
 class Case:
-    set: str
     id: str
+    lang: str
     title: str
     body: str
     gold: tuple[str, ...]
 
 
-def extract(html: bytes) -> tuple[str, str]:
-    doc = trafilatura.bare_extraction(html, include_comments=False, with_metadata=True)
-    if doc is None:
-        return "", ""
-    return (doc.title or ""), (doc.text or "")
+@dataclass(frozen=True, slots=True)
+class Score:
+    precision: float
+    recall: float
+    posts: int
+    ms_per_post: float
+    tp: Counter[str]
+    fp: Counter[str]
+    fn: Counter[str]
 
 
-def sample_cases() -> Iterator[Case]:
-    posts = json.loads((SAMPLES / "expected_posts.json").read_text(encoding="utf-8"))
-    for post in posts:
-        gold = topics_for_categories(post["categories"])
-        site = SAMPLES / "sites" / FAMILY[post["source"]]
-        path = site / post["path"].strip("/")
-        pages = (path, path / "index.html", path.with_name(path.name + ".html"))
-        page = next((p for p in pages if p.is_file()), None)
-        if gold and page:
-            _, body = extract(page.read_bytes())
-            yield Case("samples", post["path"], post["title"], body, gold)
+def cases(split: str = "held-out", path: Path = SET) -> list[Case]:
+    """The labelled posts of one split."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [
+        Case(r["id"], r["lang"], r["title"], r["body"], tuple(r["topics"]))
+        for r in rows
+        if r["split"] == split
+    ]
 
 
-def corpus_cases(archive: Path) -> Iterator[Case]:
-    pages = BENCH / "trafilatura_eval" / "pages"
-    if not pages.is_dir():
-        BENCH.mkdir(exist_ok=True)
-        with tarfile.open(archive) as tar:
-            tar.extractall(BENCH, filter="data")
-    for page in sorted(pages.glob("*.html")):
-        html = page.read_bytes()
-        try:
-            tree = lxml.html.fromstring(html)
-        except (ValueError, lxml.etree.ParserError):
-            continue
-        if (tree.get("lang") or "en")[:2].lower() != "en":
-            continue
-        gold = topics_for_categories(page_categories(tree))
-        if gold:
-            title, body = extract(html)
-            yield Case("corpus", page.stem, title, body, gold)
-
-
-def page_categories(tree: lxml.html.HtmlElement) -> list[str]:
-    names = [a.text_content().strip() for a in tree.xpath(CATEGORY_XPATH)]
-    for content in tree.xpath(META_XPATH):
-        names.extend(part.strip() for part in content.split(","))
-    return [name for name in names if name]
-
-
-def report(cases: list[Case], show: bool) -> None:
+def score(classifier: Classifier, posts: list[Case]) -> Score:
+    """Micro precision and recall of ``classifier`` over ``posts``."""
+    started = time.perf_counter()
+    predictions = [set(classifier(case.title, case.body)) for case in posts]
+    elapsed = time.perf_counter() - started
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
-    started = time.perf_counter()
-    predictions = [set(classify(case.title, case.body)) for case in cases]
-    elapsed = time.perf_counter() - started
-    for case, predicted in zip(cases, predictions, strict=True):
+    for case, predicted in zip(posts, predictions, strict=True):
         gold = set(case.gold)
         tp.update(gold & predicted)
         fp.update(predicted - gold)
         fn.update(gold - predicted)
-        if show:
-            print(
-                f"{case.set:8} {case.id[:50]:50} gold={sorted(gold)} predicted={sorted(predicted)}"
-            )
-    print(f"\n{'topic':28} {'prec':>6} {'rec':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
-    for topic in sorted(set(tp) | set(fp) | set(fn)):
-        print(
-            f"{topic:28} {_ratio(tp[topic], fp[topic]):>6} {_ratio(tp[topic], fn[topic]):>6}"
-            f" {tp[topic]:>4} {fp[topic]:>4} {fn[topic]:>4}"
-        )
-    total_tp, total_fp, total_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    hit = sum(1 for case, p in zip(cases, predictions, strict=True) if set(case.gold) & p)
-    print(f"\nposts: {len(cases)} ({Counter(c.set for c in cases)})")
-    print(
-        f"micro precision {_ratio(total_tp, total_fp)}  micro recall {_ratio(total_tp, total_fn)}"
-        f"  posts with >=1 gold topic predicted: {hit}/{len(cases)}"
+    good, bad_p, bad_r = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    return Score(
+        precision=good / max(good + bad_p, 1),
+        recall=good / max(good + bad_r, 1),
+        posts=len(posts),
+        ms_per_post=elapsed / max(len(posts), 1) * 1000,
+        tp=tp,
+        fp=fp,
+        fn=fn,
     )
-    print(f"classify: {elapsed / max(len(cases), 1) * 1000:.3f} ms/post (mean over these posts)")
 
 
-def held_out_cases(corpus: Path | None = None) -> list[Case]:
-    """The bundled sample posts, plus the corpus's categorised pages once it is unpacked."""
-    cases = list(sample_cases())
-    if corpus or (BENCH / "trafilatura_eval").is_dir():
-        cases += list(corpus_cases(corpus or Path("adbar_eval.tar.xz")))
-    return cases
+def classifiers() -> dict[str, Classifier]:
+    model = load_topic_model()
+    return {
+        "keywords (before)": classify_keywords,
+        "topic model alone": model.predict,
+        "classify (after)": classify,
+    }
 
 
-def evaluate(corpus: Path | None = None) -> tuple[float, float, int]:
-    """Micro precision and recall of ``classify`` on the held-out posts, and their number."""
-    cases = held_out_cases(corpus)
-    tp = fp = fn = 0
-    for case in cases:
-        gold, predicted = set(case.gold), set(classify(case.title, case.body))
-        tp, fp, fn = (
-            tp + len(gold & predicted),
-            fp + len(predicted - gold),
-            fn + len(gold - predicted),
+def evaluate(split: str = "held-out") -> tuple[float, float, int]:
+    """Micro precision and recall of ``classify`` on the split, and its number of posts."""
+    result = score(classify, cases(split))
+    return result.precision, result.recall, result.posts
+
+
+def report(split: str, show: bool) -> None:
+    posts = cases(split)
+    english = [case for case in posts if case.lang == "en"]
+    print(f"{split}: {len(posts)} posts ({len(english)} English), {Counter(c.lang for c in posts)}")
+    print(
+        f"\n{'classifier':20} {'precision':>9} {'recall':>7} {'en prec':>8} {'en rec':>7} ms/post"
+    )
+    scores = {}
+    for name, classifier in classifiers().items():
+        scores[name] = result = score(classifier, posts)
+        en = score(classifier, english)
+        print(
+            f"{name:20} {result.precision:>9.3f} {result.recall:>7.3f}"
+            f" {en.precision:>8.3f} {en.recall:>7.3f} {result.ms_per_post:7.3f}"
         )
-    return tp / max(tp + fp, 1), tp / max(tp + fn, 1), len(cases)
+    if show:
+        after = scores["classify (after)"]
+        print(f"\n{'topic (classify)':28} {'prec':>6} {'rec':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+        for topic in sorted(set(after.tp) | set(after.fp) | set(after.fn)):
+            tp, fp, fn = after.tp[topic], after.fp[topic], after.fn[topic]
+            print(f"{topic:28} {_ratio(tp, fp):>6} {_ratio(tp, fn):>6} {tp:>4} {fp:>4} {fn:>4}")
 
 
 def _ratio(good: int, bad: int) -> str:
@@ -157,11 +130,11 @@ def _ratio(good: int, bad: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=None, help="adbar_eval.tar.xz")
-    parser.add_argument("--show", action="store_true", help="print every post's topics")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--split", choices=("held-out", "train"), default="held-out")
+    parser.add_argument("--show", action="store_true", help="per-topic figures of classify")
     args = parser.parse_args()
-    report(held_out_cases(args.corpus), args.show)
+    report(args.split, args.show)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,21 @@
 """File posts under topics: map site categories through the taxonomy, else classify the text.
 
 The taxonomy (``mpnews/data/topics.toml``) is data the data team edits: each topic has a
-label, the site category names (aliases) that file a post under it, and keywords for the
-offline classifier used on posts that carry no site categories (news articles, hustings).
+label, the site category names (aliases) that file a post under it, and keywords. A post with
+site categories that map to topics is filed by them; a post without (news articles,
+hustings) is classified from its text.
 
-The classifier is a weighted keyword vote, deterministic and well under a millisecond a post:
-a topic scores ``title_weight`` for each distinct keyword in the title plus, for each keyword
-in the body, its count capped at ``body_cap``. Topics scoring at least ``min_score`` and at
-least ``relative_score`` times the best topic's score are kept (at most ``max_topics``).
+:func:`classify` applies the shipped topic model (``pipeline.topic_model``: linear scores over
+TF-IDF of the words, trained offline on posts labelled by their own site categories; numpy
+only, well under a millisecond a post), its scores nudged by the keyword vote below; a post
+too short for the model is filed by the keyword vote alone. With a taxonomy whose topics the
+model does not cover exactly (a topic added or renamed before the model is retrained) only
+the keyword vote is used.
+
+:func:`classify_keywords` is a weighted keyword vote: a topic scores ``title_weight`` for
+each distinct keyword in the title plus, for each keyword in the body, its count capped at
+``body_cap``. Topics scoring at least ``min_score`` and at least ``relative_score`` times the
+best topic's score are kept (at most ``max_topics``).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from mpnews.exceptions import ConfigError
+from pipeline.topic_model import load_topic_model
 
 __all__ = [
     "ClassifierSettings",
@@ -30,6 +39,7 @@ __all__ = [
     "Topic",
     "categorise",
     "classify",
+    "classify_keywords",
     "load_taxonomy",
     "normalise_category",
     "topics_for_categories",
@@ -135,7 +145,18 @@ def topics_for_categories(
 
 
 def classify(title: str, body: str, taxonomy: Taxonomy | None = None) -> tuple[str, ...]:
-    """Topics of a post from its words alone, best first then by id."""
+    """Topics of a post from its words alone, best first: the shipped topic model's (helped by
+    the keyword vote), else (a short post, a taxonomy the model does not cover) the vote's."""
+    tax = taxonomy or load_taxonomy()
+    votes = classify_keywords(title, body, tax)
+    model = load_topic_model()
+    if set(model.topics) != set(tax.ids):
+        return votes
+    return model.predict(title, body, votes) or (votes if model.too_short(title, body) else ())
+
+
+def classify_keywords(title: str, body: str, taxonomy: Taxonomy | None = None) -> tuple[str, ...]:
+    """Topics of a post by the taxonomy's weighted keywords, best first then by id."""
     tax = taxonomy or load_taxonomy()
     settings = tax.settings
     scores = _score(tax._matcher, title, settings.title_weight, cap=1)
