@@ -26,6 +26,7 @@ DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
 LAKE_PREFIX = "ducklake:"
 DEFAULT_MEMBERS_API = "https://members-api.parliament.uk"
+DEFAULT_RUN_WAIT = 21600  # seconds a run waits for another run on the same warehouse
 
 
 def default_data_dir(warehouse: Path) -> Path:
@@ -57,6 +58,7 @@ class Settings:
     data_dir: Path | None = None
     archive: Path | None = None
     members_api: str = DEFAULT_MEMBERS_API
+    run_wait: int = DEFAULT_RUN_WAIT
 
     @property
     def is_lake(self) -> bool:
@@ -106,6 +108,7 @@ class Settings:
             data_dir=Path(env["MPNEWS_DATA_DIR"]) if env.get("MPNEWS_DATA_DIR") else None,
             archive=Path(env["MPNEWS_ARCHIVE"]) if env.get("MPNEWS_ARCHIVE") else None,
             members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
+            run_wait=_int(env, "MPNEWS_RUN_WAIT", DEFAULT_RUN_WAIT),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]
