@@ -70,9 +70,7 @@ class Command:
         return self.exit_code
 
 
-def start(
-    name: str, home: Path, *args: str, env: Mapping[str, str] | None = None
-) -> Command:
+def start(name: str, home: Path, *args: str, env: Mapping[str, str] | None = None) -> Command:
     """Start ``mpnews ARGS`` with its output in ``home/<name>.out`` and ``.err``."""
     environ = {k: v for k, v in os.environ.items() if k not in _DROP}
     environ |= dict(env or {})

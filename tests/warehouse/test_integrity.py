@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,10 +47,11 @@ def corrupt(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [truncate, corrupt])
-def test_damage_is_found_and_named_with_the_fix(warehouse: Path, damage: object) -> None:
+def test_damage_is_found_and_named_with_the_fix(
+    warehouse: Path, damage: Callable[[Path], None]
+) -> None:
     _build(warehouse)
     assert find_damage(warehouse) is None
-    assert callable(damage)
     damage(warehouse)
     reason = find_damage(warehouse)
     assert reason and "\n" not in reason

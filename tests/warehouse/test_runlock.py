@@ -77,8 +77,9 @@ def test_the_wait_runs_out_with_one_line(warehouse: Path, tmp_path: Path) -> Non
     lines: list[str] = []
     with _hold(warehouse, release) as first:
         try:
-            with pytest.raises(WarehouseBusyError) as raised, run_lock(
-                warehouse, wait=0.5, report=lines.append
+            with (
+                pytest.raises(WarehouseBusyError) as raised,
+                run_lock(warehouse, wait=0.5, report=lines.append),
             ):
                 pytest.fail("the lock was taken from a live holder")
         finally:
@@ -132,4 +133,3 @@ def test_the_wait_limit_is_read_from_mpnews_run_wait() -> None:
 def test_busy_and_damaged_errors_are_never_retried() -> None:
     assert not is_transient(WarehouseBusyError("another run still holds the lock"))
     assert not is_transient(WarehouseDamagedError("warehouse file x is damaged (block)"))
-
