@@ -107,3 +107,4 @@ def test_a_run_that_waits_too_long_gives_up_with_one_line_and_changes_nothing(
     with duckdb.connect(str(two_runs.warehouse), read_only=True) as con:
         runs = con.execute("SELECT count(DISTINCT run_id) FROM crawl_runs").fetchone()
     assert runs == (2,)  # only the two runs that waited their turn
+    assert find_damage(two_runs.warehouse) is None
