@@ -8,6 +8,8 @@ one-second ``MPNEWS_RUN_WAIT`` gives up with one line and changes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ import duckdb
 import pytest
 from fault_server import FaultServer
 from fault_sites import post_path, sources_entry
-from warehouse_runs import Command, blog, posts, start, wait_until
+from warehouse_runs import Command, blog, hold_run_lock, posts, start, wait_until
 
 from warehouse.integrity import find_damage
 from warehouse.runlock import holder
@@ -108,3 +110,39 @@ def test_a_run_that_waits_too_long_gives_up_with_one_line_and_changes_nothing(
         runs = con.execute("SELECT count(DISTINCT run_id) FROM crawl_runs").fetchone()
     assert runs == (2,)  # only the two runs that waited their turn
     assert find_damage(two_runs.warehouse) is None
+
+
+class _Watch(io.StringIO):
+    """stderr that opens ``release`` as soon as the waiting line is written."""
+
+    def __init__(self, release: Path) -> None:
+        super().__init__()
+        self.release = release
+
+    def write(self, text: str) -> int:
+        if _WAITING in text:
+            self.release.touch()
+        return super().write(text)
+
+
+def test_a_scheduled_run_waits_for_the_run_in_progress(
+    tmp_path: Path, prefect_harness: None
+) -> None:
+    """The crawl flow itself (what ``mpnews serve`` runs) takes its turn too."""
+    from flows.crawl import crawl_flow
+
+    site = blog("scheduled", {"only-post": "The only post"})
+    warehouse, release = tmp_path / "mpnews.duckdb", tmp_path / "release"
+    with FaultServer(site.routes, max_requests=50) as server:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(sources_entry(site, server.origin), encoding="utf-8")
+        with hold_run_lock(warehouse, release) as other:
+            err = _Watch(release)
+            with contextlib.redirect_stderr(err):
+                [result] = crawl_flow(str(sources), str(warehouse))
+            assert other.wait(timeout=60) == 0
+    waiting = [line for line in err.getvalue().splitlines() if _WAITING in line]
+    assert len(waiting) == 1
+    assert waiting[0].startswith(f"{_WAITING}{warehouse} (pid {other.pid}, since ")
+    assert result["status"] == "succeeded"
+    assert [title for _, title in posts(warehouse)] == ["The only post"]

@@ -12,7 +12,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +21,22 @@ import duckdb
 from fault_server import Fault, FaultRequest
 from fault_sites import FaultSite, listing, post_page, post_path
 
-__all__ = ["Command", "blog", "posts", "start", "wait_until"]
+__all__ = ["Command", "blog", "hold_run_lock", "posts", "start", "wait_until"]
 
 _MPNEWS = Path(sys.executable).with_name("mpnews")
 _GATE_SECONDS = 60.0  # a gated page is served after this at the latest
+_ROOT = Path(__file__).parents[2]
+_HOLDER = r"""
+import sys, time
+from pathlib import Path
+from warehouse.runlock import run_lock
+
+with run_lock(sys.argv[1], wait=0):
+    print("held", flush=True)
+    deadline = time.monotonic() + 120
+    while not Path(sys.argv[2]).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+"""
 _DROP = ("PREFECT_HOME", "PREFECT_API_URL", "MPNEWS_WAREHOUSE", "MPNEWS_LAKE", "MPNEWS_DATA_DIR")
 
 
@@ -95,3 +108,19 @@ def posts(warehouse: Path) -> list[tuple[str, str]]:
     """The (url, title) of every post in the published warehouse, sorted."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute("SELECT url, title FROM posts ORDER BY url").fetchall()
+
+
+@contextmanager
+def hold_run_lock(warehouse: Path, release: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding ``warehouse``'s run lock until ``release`` exists (or 120 s)."""
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(warehouse), str(release)],
+        cwd=_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as other:
+        assert other.stdout is not None and other.stdout.readline() == "held\n"
+        try:
+            yield other
+        finally:
+            release.touch()
