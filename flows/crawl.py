@@ -46,6 +46,7 @@ from spiders.run import CrawlPlan, PlannedSource
 from warehouse.crawlstate import read_crawl_state
 from warehouse.discovery import read_discovery, save_discovery
 from warehouse.load import LoadResult, RunRecord, load_run, record_run
+from warehouse.runlock import exclusive_run
 from warehouse.snapshot import publish_once
 
 __all__ = ["CrawlOutcome", "SourceResult", "crawl_flow", "new_run_id"]
@@ -191,7 +192,10 @@ def crawl_flow(
     sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
     run_id = run_id or new_run_id()
     print_progress(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
-    with publish_once(settings.warehouse):  # analysts see the whole run at once, at its end
+    with (
+        exclusive_run(settings.warehouse, wait=settings.run_wait),  # one run at a time
+        publish_once(settings.warehouse),  # analysts see the whole run at once, at its end
+    ):
         results = _crawl_all(sources, run_id, settings, recheck_all)
     order = {s.name: i for i, s in enumerate(sources)}
     return [asdict(r) for r in sorted(results, key=lambda r: order[r.source])]

@@ -6,6 +6,9 @@ comes out as a crawl of the same pages would have left it. A run that already ha
 ``crawl_runs`` row keeps its times, status and counts; only its posts, pages and
 rejections are rebuilt. Runs whose crawl failed (no 200 or 3xx response) are left out, as
 the crawl flow leaves them out.
+
+It runs alone on the warehouse (``warehouse.runlock``); a damaged warehouse file is set aside
+and rebuilt from the archive.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pipeline.ingest import RunExtract, extract_run
 from spiders.archive import ArchivedRun, archived_runs, select_runs
 from warehouse.crawlstate import read_run
 from warehouse.load import LoadResult, RunRecord, load_run
+from warehouse.runlock import exclusive_run
 from warehouse.snapshot import publish_once
 
 __all__ = ["ReprocessResult", "reprocess_flow"]
@@ -81,7 +85,10 @@ def reprocess_flow(
     start = date.fromisoformat(since) if since else None
     print_progress(f"reprocess {archive} -> {settings.warehouse}")
     results: list[ReprocessResult] = []
-    with publish_once(settings.warehouse):  # analysts see the re-processed warehouse at once
+    with (
+        exclusive_run(settings.warehouse, wait=settings.run_wait, rebuild=True),
+        publish_once(settings.warehouse),  # analysts see the re-processed warehouse at once
+    ):
         for source in sources:
             for run in select_runs(archived_runs(archive / source.name), start):
                 if not _usable(source, run, settings):

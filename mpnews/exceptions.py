@@ -8,6 +8,8 @@ __all__ = [
     "ExtractionError",
     "MpnewsError",
     "OrchestratorError",
+    "WarehouseBusyError",
+    "WarehouseDamagedError",
     "WarehouseError",
 ]
 
@@ -45,3 +47,19 @@ class OrchestratorError(MpnewsError):
     """Prefect could not be reached or started (its API server, a deployment); nothing ran."""
 
     exit_code = 1
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another run held the warehouse for longer than this run would wait; nothing ran.
+
+    Not retried: the other run is long, so the next scheduled run is the retry.
+    """
+
+    exit_code = 1
+
+
+class WarehouseDamagedError(WarehouseError):
+    """The warehouse file cannot be read whole (truncated, corrupted); nothing was changed.
+
+    The message names the file and the fix (``mpnews reprocess`` rebuilds it from the archive).
+    """

@@ -8,7 +8,8 @@ named after it. Names depend only on the sources file, so a changed cron updates
 instead of adding one.
 
 A whole run is retried only when it failed for a transient reason (the warehouse held by
-another load, a dropped connection), with growing delays; a configuration error never is.
+another load, a dropped connection), with growing delays; a configuration error, a
+warehouse another run kept busy past the wait, or a damaged warehouse file never is.
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ from typing import ParamSpec, TypeVar
 import httpx
 
 from mpnews.config import ScheduleDefaults, Source
-from mpnews.exceptions import ConfigError, WarehouseError
+from mpnews.exceptions import (
+    ConfigError,
+    WarehouseBusyError,
+    WarehouseDamagedError,
+    WarehouseError,
+)
 
 __all__ = [
     "FLOW_NAME",
@@ -97,7 +103,7 @@ def is_transient(exc: BaseException) -> bool:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, ConfigError):
+        if isinstance(current, ConfigError | WarehouseBusyError | WarehouseDamagedError):
             return False
         if isinstance(current, _TRANSIENT_TYPES):
             return True

@@ -26,6 +26,7 @@ DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_CONTACT = "https://github.com/mpnews/mpnews"
 LAKE_PREFIX = "ducklake:"
 DEFAULT_MEMBERS_API = "https://members-api.parliament.uk"
+DEFAULT_RUN_WAIT = 21600  # seconds a run waits for another run on the same warehouse
 
 
 def default_data_dir(warehouse: Path) -> Path:
@@ -58,6 +59,7 @@ class Settings:
     archive: Path | None = None
     members_api: str = DEFAULT_MEMBERS_API
     allow_private_addresses: bool = False  # crawl private/loopback addresses beyond a source's own
+    run_wait: int = DEFAULT_RUN_WAIT
 
     @property
     def is_lake(self) -> bool:
@@ -108,6 +110,7 @@ class Settings:
             archive=Path(env["MPNEWS_ARCHIVE"]) if env.get("MPNEWS_ARCHIVE") else None,
             members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
             allow_private_addresses=_flag(env, "MPNEWS_ALLOW_PRIVATE_ADDRESSES"),
+            run_wait=_int(env, "MPNEWS_RUN_WAIT", DEFAULT_RUN_WAIT),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -7,8 +7,10 @@ file in the warehouse's data folder (``<data>/.mpnews/<stem>.work.duckdb``, wher
 ``mpnews.settings.default_data_dir``: beside FILE, or ``data/`` for the repository's
 ``warehouse/`` package folder) and, after each successful load,
 publish: refresh the full-text search index when posts changed, CHECKPOINT, close, copy
-to a temp file in ``<dir>``, ``os.replace`` onto FILE. A reader still holding the old FILE
-keeps reading its old copy; new readers see the new one, search index included.
+to a temp file in ``<dir>``, fsync, ``os.replace`` onto FILE, fsync ``<dir>``: FILE is
+always the old snapshot or the new one, whole, even when a publish is killed (the next
+publish removes a killed one's temp file). A reader still holding the old FILE keeps
+reading its old copy; new readers see the new one, search index included.
 
 Loaders take an exclusive lock file beside the working file, so parallel loads (threads
 or processes) wait their turn instead of failing on DuckDB's lock.
@@ -21,6 +23,7 @@ published once, if anything was loaded. Analysts keep the previous snapshot unti
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import threading
@@ -200,15 +203,52 @@ def _publish(work: Path, published: Path) -> None:
 
 
 def _copy_atomically(src: Path, dest: Path) -> None:
+    """Copy ``src`` onto ``dest`` so that ``dest`` is always the old file or the new one,
+    whole, even across a kill or a power cut: copy to a temp file, fsync it, rename it over
+    ``dest``, fsync the folder. Temp files left by dead processes are removed first."""
+    _remove_dead_temps(dest)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
         shutil.copyfile(src, tmp)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, dest)
+        _fsync_folder(dest.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise WarehouseError(f"{dest}: cannot publish warehouse copy of {src}: {exc}") from exc
+
+
+def _remove_dead_temps(dest: Path) -> None:
+    """Delete ``dest``'s temp copies whose writer (the pid in the name) is gone."""
+    for tmp in dest.parent.glob(f".{glob.escape(dest.name)}.*.tmp"):
+        pid = tmp.name[len(dest.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the rename itself is still atomic
+    finally:
+        os.close(fd)
 
 
 @contextmanager

@@ -65,12 +65,19 @@ def run_sharded(settings: Settings, shards: int, names: list[str] | None) -> int
 def run_crawl_flow(
     settings: Settings, sources_file: Path, names: list[str] | None
 ) -> list[dict[str, object]]:
-    """Run the Prefect crawl flow in this process (ephemeral API unless one is configured)."""
-    prepare_prefect(settings)
-    from flows.crawl import crawl_flow
+    """Run the Prefect crawl flow in this process (ephemeral API unless one is configured).
 
-    with prefect_unavailable_as_error():
-        return crawl_flow(str(sources_file), str(settings.warehouse), names)
+    The run lock is taken and the warehouse checked before Prefect starts, so waiting for
+    another run, or a damaged file, is one line rather than a flow's traceback.
+    """
+    from warehouse.runlock import exclusive_run
+
+    with exclusive_run(settings.warehouse, wait=settings.run_wait):
+        prepare_prefect(settings)
+        from flows.crawl import crawl_flow
+
+        with prefect_unavailable_as_error():
+            return crawl_flow(str(sources_file), str(settings.warehouse), names)
 
 
 def print_summary(results: list[dict[str, object]], settings: Settings) -> int:

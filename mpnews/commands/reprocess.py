@@ -1,4 +1,7 @@
-"""``mpnews reprocess``: re-extract the WARC archive into the warehouse, with no network."""
+"""``mpnews reprocess``: re-extract the WARC archive into the warehouse, with no network.
+
+Also the repair of a damaged warehouse file: it is set aside and rebuilt from the archive.
+"""
 
 from __future__ import annotations
 
@@ -43,17 +46,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     archive = args.archive or settings.archive_dir
     if not archive.is_dir():
         raise ConfigError(f"{archive}: no archive folder here; pass --archive DIR")
-    prepare_prefect(settings)
-    from flows.reprocess import reprocess_flow
+    from warehouse.runlock import exclusive_run
 
-    with prefect_unavailable_as_error():
-        results = reprocess_flow(
-            str(settings.sources),
-            str(settings.warehouse),
-            args.names,
-            args.since.isoformat() if args.since else None,
-            str(archive),
-        )
+    # before Prefect starts: wait for another run, set a damaged warehouse file aside
+    with exclusive_run(settings.warehouse, wait=settings.run_wait, rebuild=True):
+        prepare_prefect(settings)
+        from flows.reprocess import reprocess_flow
+
+        with prefect_unavailable_as_error():
+            results = reprocess_flow(
+                str(settings.sources),
+                str(settings.warehouse),
+                args.names,
+                args.since.isoformat() if args.since else None,
+                str(archive),
+            )
     header = ("source", "run", "pages", "posts", "new", "changed", "rejected")
     keys = ("source", "run_id", "pages", "posts_found", "posts_new", "posts_updated", "rejections")
     print(table(header, [[r[k] for k in keys] for r in results]))

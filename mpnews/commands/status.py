@@ -29,12 +29,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the table; exit 1 when any alert is open (so a script can page someone)."""
     from warehouse.db import exists
     from warehouse.health_records import source_status
+    from warehouse.integrity import ensure_whole
 
     if not exists(settings.warehouse):
         raise WarehouseError(
             f"{settings.warehouse}: warehouse file not found (run `mpnews crawl` first, "
             "or pass --warehouse FILE)"
         )
+    ensure_whole(settings.warehouse)  # a damaged file: one line naming it and the fix
     rows = source_status(settings.warehouse)
     if not rows:
         print(f"no runs recorded yet in {redact(str(settings.warehouse))}")
