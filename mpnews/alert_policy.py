@@ -25,6 +25,7 @@ __all__ = [
     "HealthState",
     "decide",
     "flow_alert",
+    "pipeline_alert",
 ]
 
 ALERT_STATES = ("firing", "reminder", "resolved")
@@ -138,6 +139,24 @@ def flow_alert(*, run_id: str, now: datetime, message: str, numbers: Numbers) ->
         sent_at=now,
         message=message,
         numbers=dict(numbers),
+        last_error=message,
+        run_failed=True,
+    )
+
+
+def pipeline_alert(
+    *, check: str, run_id: str, now: datetime, message: str, numbers: Numbers | None = None
+) -> Alert:
+    """An alert about the whole run rather than one source (``disk_full``,
+    ``network_outage``): always sent, and it touches no source's health state."""
+    return Alert(
+        source=FLOW_SOURCE,
+        check=check,
+        state="firing",
+        run_id=run_id,
+        sent_at=now,
+        message=message,
+        numbers=dict(numbers or {}),
         last_error=message,
         run_failed=True,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "CrawlError",
+    "DiskFullError",
     "ExtractionError",
     "MpnewsError",
     "OrchestratorError",
@@ -43,5 +44,15 @@ class WarehouseError(MpnewsError):
 
 class OrchestratorError(MpnewsError):
     """Prefect could not be reached or started (its API server, a deployment); nothing ran."""
+
+    exit_code = 1
+
+
+class DiskFullError(MpnewsError):
+    """A folder mpnews writes to (data, archive, Prefect's home) has too little free space.
+
+    The message names the folder, its free space and the fix; the published warehouse is left
+    as it was, and a run with space again completes what this one could not.
+    """
 
     exit_code = 1

@@ -8,7 +8,8 @@ named after it. Names depend only on the sources file, so a changed cron updates
 instead of adding one.
 
 A whole run is retried only when it failed for a transient reason (the warehouse held by
-another load, a dropped connection), with growing delays; a configuration error never is.
+another load, a dropped connection), with growing delays; a configuration error or a full disk
+never is.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import ParamSpec, TypeVar
 import httpx
 
 from mpnews.config import ScheduleDefaults, Source
+from mpnews.diskspace import is_disk_full
 from mpnews.exceptions import ConfigError, WarehouseError
 
 __all__ = [
@@ -92,7 +94,10 @@ def domain_tags(source: Source) -> list[str]:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """True when running again later may well succeed (a lock, a dropped connection)."""
+    """True when running again later may well succeed (a lock, a dropped connection); never
+    for a full disk (it stays full until someone frees space)."""
+    if is_disk_full(exc):
+        return False
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

@@ -57,6 +57,7 @@ class Settings:
     data_dir: Path | None = None
     archive: Path | None = None
     members_api: str = DEFAULT_MEMBERS_API
+    min_free_mib: int = 64  # a run refuses to start with less free space in its folders
 
     @property
     def is_lake(self) -> bool:
@@ -106,6 +107,7 @@ class Settings:
             data_dir=Path(env["MPNEWS_DATA_DIR"]) if env.get("MPNEWS_DATA_DIR") else None,
             archive=Path(env["MPNEWS_ARCHIVE"]) if env.get("MPNEWS_ARCHIVE") else None,
             members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
+            min_free_mib=_int(env, "MPNEWS_MIN_FREE_MIB", 64),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

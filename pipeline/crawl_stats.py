@@ -30,6 +30,7 @@ class CrawlStats:
     max_pages_reached: bool = False  # the crawl budget refused at least one link
     pages_over_budget: int = 0  # distinct URLs the budget left unfetched
     max_pages: int | None = None  # the budget the crawl ran with
+    disk_full: bool = False  # the disk filled up: the crawl stopped at its last whole record
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CrawlStats:
@@ -47,6 +48,7 @@ class CrawlStats:
             max_pages_reached=bool(data.get("max_pages_reached")),
             pages_over_budget=int(data.get("pages_over_budget") or 0),
             max_pages=int(data["max_pages"]) if data.get("max_pages") else None,
+            disk_full=bool(data.get("disk_full")),
         )
 
     @property
