@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from mpnews.alert_sinks import send_pipeline_alert
 from mpnews.diskspace import check_free_space, disk_full_error, free_mib, is_disk_full
-from mpnews.exceptions import DiskFullError, OrchestratorError
+from mpnews.exceptions import DiskFullError, MpnewsError, OrchestratorError
 from mpnews.settings import Settings, prefect_environment
 
 __all__ = ["check_disk", "prefect_unavailable_as_error", "prepare_prefect"]
@@ -23,6 +24,7 @@ def prepare_prefect(settings: Settings) -> None:
     for key, value in prefect_environment(settings).items():
         os.environ.setdefault(key, value)
     check_disk(settings)  # before Prefect starts: its home is usually on the same disk
+    logging.getLogger("prefect.flow_runs").addFilter(_own_errors_once)
     # Prefect's local API keeps its database under PREFECT_HOME and cannot start without it.
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
 
@@ -84,3 +86,10 @@ def _low(settings: Settings) -> bool:
 def _disk_full(settings: Settings) -> DiskFullError:
     fullest = min(_folders(settings), key=free_mib)
     return disk_full_error(fullest, settings.min_free_mib)
+
+
+def _own_errors_once(record: logging.LogRecord) -> bool:
+    """Drop Prefect's traceback of a flow that stopped on one of our own errors: the command
+    prints that error as its one line."""
+    exc = record.exc_info[1] if record.exc_info else None
+    return not isinstance(exc, MpnewsError)
