@@ -28,7 +28,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import source_health
+from flows import outage, source_health
 from flows.live import LiveProgress, RunProgress
 from flows.progress import print_progress
 from mpnews.config import Source, load_sources, select_sources
@@ -214,7 +214,11 @@ def crawl_flow(
     try:  # a full disk fails the run; the published file is replaced whole or not at all
         check_free_space([settings.home, settings.archive_dir], settings.min_free_mib)
         with publish_once(settings.warehouse):  # analysts see the whole run at once, at its end
-            results = _crawl_all(sources, run_id, settings, recheck_all)
+            outage.begin(run_id)  # network failures' alerts wait for the run's end
+            try:
+                results = _crawl_all(sources, run_id, settings, recheck_all)
+            finally:  # one network_outage alert, or each held source's own
+                outage.finish(settings, run_id, [s.name for s in sources])
     except Exception as exc:
         if not is_disk_full(exc):
             raise
@@ -379,6 +383,8 @@ def _fail(
         _record_if_space(_run_record(source, outcome, run_id, "failed", reason, None), settings)
         return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
     record_failure(_run_record(source, outcome, run_id, "failed", reason, None), settings)
+    if outage.hold(run_id, source, outcome.stats, reason):  # judged when the run ends
+        return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
     source_health.check_source(
         settings, source=source, run_id=run_id, stats=outcome.stats, failure=reason
     )
