@@ -82,13 +82,13 @@ def test_an_outage_leaves_health_history_alone_so_no_recovered_storm(
             RunRecord("r0", name, "mp_site", NOW, NOW, "failed", error=reason),
         )
         check_source(settings, source=_source(name), run_id="r0", stats=None, failure=reason)
-    before = _rows(settings.warehouse, "SELECT * FROM health_state ORDER BY source, \"check\"")
+    before = _rows(settings.warehouse, 'SELECT * FROM health_state ORDER BY source, "check"')
     hook.received.clear()
     outage.begin("r1")
     _fail_all(settings, "r1", names, names)
     outage.finish(settings, "r1", names, now=NOW + timedelta(hours=1))
     assert [a["event"] for a in hook.received] == ["network_outage"]  # no reminders either
-    after = _rows(settings.warehouse, "SELECT * FROM health_state ORDER BY source, \"check\"")
+    after = _rows(settings.warehouse, 'SELECT * FROM health_state ORDER BY source, "check"')
     assert after == before
 
 
