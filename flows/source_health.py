@@ -65,7 +65,7 @@ def alert_disk_full(settings: Settings, run_id: str, exc: BaseException | None) 
         error = exc
     else:
         folders = [settings.home, settings.archive_dir, settings.state_dir]
-        error = disk_full_error(min(folders, key=free_mib), settings.min_free_mib)
+        error = disk_full_error(min(folders, key=free_mib), ran_out=True)
     send_pipeline_alert(settings, check="disk_full", run_id=run_id, message=str(error))
     print_progress(f"  ALERT     pipeline: {error}")
     return error

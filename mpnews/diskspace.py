@@ -45,12 +45,18 @@ def check_free_space(folders: Iterable[str | Path], min_free_mib: int) -> None:
             raise disk_full_error(folder, min_free_mib)
 
 
-def disk_full_error(folder: str | Path, min_free_mib: int | None = None) -> DiskFullError:
-    """The one-line error for a full disk under ``folder``: where, how much is free, the fix."""
-    free = free_mib(folder)
+def disk_full_error(
+    folder: str | Path, min_free_mib: int | None = None, *, ran_out: bool = False
+) -> DiskFullError:
+    """The one-line error for a full disk under ``folder``: where, how much is free, the fix.
+
+    ``ran_out``: the run ran out of space while writing (what it wrote since is cleaned up).
+    """
+    free = f"{free_mib(folder):.1f} MiB free"
     needs = f" (a run needs MPNEWS_MIN_FREE_MIB={min_free_mib})" if min_free_mib else ""
+    state = f"ran out of space during the run ({free} now)" if ran_out else f"has {free}{needs}"
     return DiskFullError(
-        f"{DISK_FULL}: {Path(folder).absolute()} has {free:.1f} MiB free{needs}; free some "
+        f"{DISK_FULL}: {Path(folder).absolute()} {state}; free some "
         "space there (old WARC runs under archive/ can go) or set MPNEWS_DATA_DIR to a bigger "
         "disk, then run again: the published warehouse is unchanged"
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from mpnews.commands._prefect import check_disk, prefect_unavailable_as_error
 from mpnews.diskspace import check_free_space, disk_full_error, free_mib, is_disk_full
-from mpnews.exceptions import DiskFullError, MpnewsError, WarehouseError
+from mpnews.exceptions import DiskFullError, MpnewsError, OrchestratorError, WarehouseError
+from mpnews.receiver import WebhookReceiver
 from mpnews.schedules import is_transient
 from mpnews.settings import Settings
 
@@ -65,3 +68,53 @@ def test_a_full_disk_is_never_retried(tmp_path: Path) -> None:
 def test_min_free_mib_setting() -> None:
     assert Settings.from_env({}).min_free_mib == 64
     assert Settings.from_env({"MPNEWS_MIN_FREE_MIB": "5"}).min_free_mib == 5
+
+
+@pytest.fixture
+def hook() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver() as receiver:
+        yield receiver
+
+
+def _settings(tmp_path: Path, hook: WebhookReceiver, min_free_mib: int) -> Settings:
+    return Settings(
+        warehouse=tmp_path / "mpnews.duckdb", alert_webhook=hook.url, min_free_mib=min_free_mib
+    )
+
+
+def test_preflight_refuses_a_nearly_full_disk_and_alerts_first(
+    tmp_path: Path, hook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    check_disk(_settings(tmp_path, hook, 1))
+    assert hook.received == []
+    with pytest.raises(DiskFullError, match=r"^disk full: .* MiB free"):
+        check_disk(_settings(tmp_path, hook, 1 << 40))
+    [alert] = hook.received
+    assert (alert["event"], alert["check"], alert["source"]) == ("disk_full", "disk_full", "*")
+    assert alert["reason"].startswith("disk full: ")
+
+
+def test_a_prefect_that_did_not_start_on_a_full_disk_is_named_a_full_disk(
+    tmp_path: Path, hook: WebhookReceiver
+) -> None:
+    startup = RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server")
+    with (
+        pytest.raises(DiskFullError),
+        prefect_unavailable_as_error(_settings(tmp_path, hook, 1 << 40)),
+    ):
+        raise startup
+    with (
+        pytest.raises(OrchestratorError, match="did not start"),
+        prefect_unavailable_as_error(_settings(tmp_path, hook, 1)),
+    ):
+        raise startup
+    with pytest.raises(DiskFullError), prefect_unavailable_as_error(_settings(tmp_path, hook, 1)):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert [a["event"] for a in hook.received] == ["disk_full", "disk_full"]
+
+
+def test_running_out_during_a_run_is_told_as_such(tmp_path: Path) -> None:
+    message = str(disk_full_error(tmp_path, ran_out=True))
+    assert message.startswith(f"disk full: {tmp_path} ran out of space during the run (")
+    assert "MiB free now)" in message and "MPNEWS_DATA_DIR" in message

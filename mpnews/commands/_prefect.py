@@ -57,8 +57,9 @@ def prefect_unavailable_as_error(settings: Settings | None = None) -> Iterator[N
         raise
     except Exception as exc:
         if is_disk_full(exc) or (_STARTUP_FAILURE in str(exc) and settings and _low(settings)):
-            error = _disk_full(settings or Settings.from_env())
-            _alert_disk_full(settings or Settings.from_env(), error)
+            settings = settings or Settings.from_env()
+            error = _disk_full(settings)
+            _alert_disk_full(settings, error)
             raise error from None
         if not isinstance(exc, RuntimeError):
             raise

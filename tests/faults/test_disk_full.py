@@ -85,7 +85,8 @@ def _after_full_disk(world: World, code: int, lines: list[str]) -> None:
     assert code == 1
     errors = [line for line in lines if line.startswith("mpnews: error:")]
     assert len(errors) == 1 and errors[0].startswith("mpnews: error: disk full: "), lines
-    assert "MiB free" in errors[0] and "MPNEWS_DATA_DIR" in errors[0]
+    assert str(world.disk.root) in errors[0] and "MiB free" in errors[0]
+    assert "MPNEWS_DATA_DIR" in errors[0]
     assert not any("Traceback" in line for line in lines)
     assert world.published_titles() == sorted(OLD)
     events = [a.get("event") for a in world.receiver.received]
