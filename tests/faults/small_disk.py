@@ -48,11 +48,16 @@ class SmallDisk:
 def small_disk(folder: Path, mib: int) -> Iterator[SmallDisk]:
     """Mount a ``mib`` MiB tmpfs on ``folder`` for the block; unmount it after."""
     folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
+    mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={mib}m", "tmpfs", str(folder)],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if mounted.returncode != 0:
+        raise RuntimeError(
+            f"cannot mount a {mib} MiB tmpfs on {folder} ({mounted.stderr.strip()}): the "
+            "full-disk tests need root (CAP_SYS_ADMIN), as in CI"
+        )
     try:
         yield SmallDisk(folder)
     finally:

@@ -40,14 +40,17 @@ class Crawls:
         self.warehouse = home / "mpnews.duckdb"
         self.sources = home / "sources.toml"
 
-    def crawl(self, down: Collection[str] = ()) -> tuple[int, list[str]]:
+    def crawl(self, down: Collection[str] = (), *, dns: bool = False) -> tuple[int, list[str]]:
+        """Crawl every site; those ``down`` at a closed port (or, ``dns``, an unresolvable
+        name)."""
         from mpnews.cli import main
 
         entries = []
         for name, site in self.sites.items():
             entry = site.entry(name)
             if name in down:
-                entry = entry.replace(site.server.origin, _closed_origin())
+                gone = f"http://{name}.invalid" if dns else _closed_origin()
+                entry = entry.replace(site.server.origin, gone)
             entries.append(entry)
         self.sources.write_text("\n".join(entries), encoding="utf-8")
         self.receiver.received.clear()
@@ -127,3 +130,18 @@ def test_a_few_sites_down_among_many_good_ones_alert_one_by_one(
         ]
         statuses = {source: status for source, status, _ in runs.last_runs()}
         assert statuses == {f"blog-{n}": "failed" if n < 2 else "succeeded" for n in range(7)}
+
+
+def test_every_name_failing_to_resolve_is_one_network_outage_alert_naming_dns(
+    tmp_path: Path, prefect_harness: None
+) -> None:
+    with _sites(tmp_path, 4) as runs:
+        code, _lines = runs.crawl(down=set(runs.sites), dns=True)
+        assert code == 1
+        (alert,) = runs.receiver.received
+        assert alert["event"] == "network_outage"
+        assert "'dns lookup failed'" in alert["reason"] and "DNS" in alert["reason"]
+        errors = [error for _, _, error in runs.last_runs()]
+        assert len(errors) == 4
+        assert all(e.startswith("site unreachable: dns lookup failed") for e in errors)
+        assert runs.query("SELECT count(*) FROM health_state") == [(0,)]
