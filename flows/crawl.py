@@ -378,11 +378,12 @@ def _fail(
     source: Source, outcome: CrawlOutcome, run_id: str, settings: Settings, reason: str
 ) -> SourceResult:
     pages = outcome.stats.pages_fetched if outcome.stats else 0
-    print_progress(f"  FAILED    {source.name}: {reason}")
     if reason.startswith(DISK_FULL):  # the run's one disk_full alert speaks for every source
         _record_if_space(_run_record(source, outcome, run_id, "failed", reason, None), settings)
+        print_progress(f"  FAILED    {source.name}: {reason}")
         return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
     record_failure(_run_record(source, outcome, run_id, "failed", reason, None), settings)
+    print_progress(f"  FAILED    {source.name}: {reason}")
     if outage.hold(run_id, source, outcome.stats, reason):  # judged when the run ends
         return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
     source_health.check_source(
