@@ -10,7 +10,9 @@ Orchestration only: each step is a call into ``spiders``, ``pipeline`` or ``ware
 * The analysts' snapshot is published once, when the run ends (``publish_once``).
 
 One source failing never stops the others; a failed source gets a ``failed`` crawl_runs row and
-an alert.
+an alert. A full disk (while archiving, loading or publishing) fails the whole run with one
+``disk_full`` alert and a :class:`~mpnews.exceptions.DiskFullError`: the published warehouse
+is replaced only by a whole new copy (``warehouse.snapshot``), so it stays as it was.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import source_health
+from flows import outage, source_health
 from flows.live import LiveProgress, RunProgress
 from flows.progress import print_progress
 from mpnews.config import Source, load_sources, select_sources
+from mpnews.diskspace import DISK_FULL, check_free_space, is_disk_full
 from mpnews.redaction import redact
 from mpnews.schedules import domain_tags, retry_transient
 from mpnews.settings import Settings
@@ -117,7 +120,8 @@ def finish_source(
     try:
         loaded = load_source(run, extracted.extracted, settings)
     except Exception as exc:  # noqa: BLE001 - one source's failure never stops the others
-        return _fail(source, outcome, run_id, settings, f"load failed: {_describe(exc)}")
+        what = f"{DISK_FULL} during load" if is_disk_full(exc) else "load failed"
+        return _fail(source, outcome, run_id, settings, f"{what}: {_describe(exc)}")
     try:
         if outcome.stats is not None and outcome.stats.warc_path:
             remember_discovery(source, outcome.stats.warc_path, run_id, settings)
@@ -134,7 +138,18 @@ def finish_source(
     return result
 
 
-@task(name="load-source", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def _retry_unless_disk_full(_task: object, _run: object, state: object) -> bool:
+    """Prefect ``retry_condition_fn``: a full disk stays full, so it is not retried."""
+    return not is_disk_full(RuntimeError(str(getattr(state, "message", "") or "")))
+
+
+@task(
+    name="load-source",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=_retry_unless_disk_full,
+)
 def load_source(run: RunRecord, extracted: RunExtract, settings: Settings) -> LoadResult:
     """Bulk-load one run (idempotent, one short transaction)."""
     return load_run(
@@ -163,7 +178,13 @@ def _with_discovery(source: Source, settings: Settings) -> Source:
     return with_discovery(source, read_discovery(settings.warehouse, source.name))
 
 
-@task(name="record-failure", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+@task(
+    name="record-failure",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=_retry_unless_disk_full,
+)
 def record_failure(run: RunRecord, settings: Settings) -> None:
     record_run(settings.warehouse, run)
 
@@ -192,11 +213,23 @@ def crawl_flow(
     sources = select_sources(load_sources(sources_file), source_names, origin=sources_file)
     run_id = run_id or new_run_id()
     print_progress(f"run {run_id}: {len(sources)} source(s) -> {settings.warehouse}")
-    with (
-        exclusive_run(settings.warehouse, wait=settings.run_wait),  # one run at a time
-        publish_once(settings.warehouse),  # analysts see the whole run at once, at its end
-    ):
-        results = _crawl_all(sources, run_id, settings, recheck_all)
+    try:  # a full disk fails the run; the published file is replaced whole or not at all
+        check_free_space([settings.home, settings.archive_dir], settings.min_free_mib)
+        with (
+            exclusive_run(settings.warehouse, wait=settings.run_wait),  # one run at a time
+            publish_once(settings.warehouse),  # analysts see the whole run at once, at its end
+        ):
+            outage.begin(run_id)  # network failures' alerts wait for the run's end
+            try:
+                results = _crawl_all(sources, run_id, settings, recheck_all)
+            finally:  # one network_outage alert, or each held source's own
+                outage.finish(settings, run_id, [s.name for s in sources])
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        raise source_health.alert_disk_full(settings, run_id, exc) from None
+    if any((r.error or "").startswith(DISK_FULL) for r in results):
+        raise source_health.alert_disk_full(settings, run_id, None)
     order = {s.name: i for i, s in enumerate(sources)}
     return [asdict(r) for r in sorted(results, key=lambda r: order[r.source])]
 
@@ -351,12 +384,27 @@ def _fail(
 ) -> SourceResult:
     pages = outcome.stats.pages_fetched if outcome.stats else 0
     reason = redact(reason)  # shown, stored and alerted: never a secret
+    if reason.startswith(DISK_FULL):  # the run's one disk_full alert speaks for every source
+        _record_if_space(_run_record(source, outcome, run_id, "failed", reason, None), settings)
+        print_progress(f"  FAILED    {source.name}: {reason}")
+        return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
     record_failure(_run_record(source, outcome, run_id, "failed", reason, None), settings)
     print_progress(f"  FAILED    {source.name}: {reason}")
+    if outage.hold(run_id, source, outcome.stats, reason):  # judged when the run ends
+        return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
     source_health.check_source(
         settings, source=source, run_id=run_id, stats=outcome.stats, failure=reason
     )
     return SourceResult(source.name, "failed", pages, 0, 0, 0, reason)
+
+
+def _record_if_space(run: RunRecord, settings: Settings) -> None:
+    try:
+        record_failure(run, settings)
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        print_progress(f"  not recorded: {run.source}'s failed run (the disk is full)")
 
 
 def _run_record(

@@ -17,8 +17,10 @@ from typing import Any
 
 from flows.progress import print_progress
 from mpnews.alert_policy import Alert, decide, flow_alert
-from mpnews.alert_sinks import deliver, notify_failure
+from mpnews.alert_sinks import deliver, notify_failure, send_pipeline_alert
 from mpnews.config import Source
+from mpnews.diskspace import DISK_FULL, disk_full_error, free_mib
+from mpnews.exceptions import DiskFullError
 from mpnews.health_config import HealthThresholds, load_thresholds
 from mpnews.settings import Settings
 from pipeline.crawl_stats import CrawlStats
@@ -27,7 +29,7 @@ from pipeline.ingest import RunExtract
 from warehouse import health_records
 from warehouse.db import exists
 
-__all__ = ["alert_flow_failure", "check_source"]
+__all__ = ["alert_disk_full", "alert_flow_failure", "check_source"]
 
 _log = logging.getLogger(__name__)
 
@@ -57,8 +59,23 @@ def check_source(
         return []
 
 
+def alert_disk_full(settings: Settings, run_id: str, exc: BaseException | None) -> DiskFullError:
+    """Send the run's one ``disk_full`` alert (first: it needs no disk); the error to raise."""
+    if isinstance(exc, DiskFullError):
+        error = exc
+    else:
+        folders = [settings.home, settings.archive_dir, settings.state_dir]
+        error = disk_full_error(min(folders, key=free_mib), ran_out=True)
+    send_pipeline_alert(settings, check="disk_full", run_id=run_id, message=str(error))
+    print_progress(f"  ALERT     pipeline: {error}")
+    return error
+
+
 def alert_flow_failure(flow: Any, flow_run: Any, state: Any) -> None:
-    """Prefect ``on_failure``/``on_crashed`` hook: the pipeline itself broke; tell someone."""
+    """Prefect ``on_failure``/``on_crashed`` hook: the pipeline itself broke; tell someone
+    (a full disk was already told, by :func:`alert_disk_full`)."""
+    if f"{DISK_FULL}:" in str(getattr(state, "message", None) or ""):
+        return
     try:
         params = dict(getattr(flow_run, "parameters", None) or {})
         warehouse = params.get("warehouse")

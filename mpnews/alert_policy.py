@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from pipeline.health_checks import CheckResult, Numbers
+from pipeline.outage import Outage
 
 __all__ = [
     "ALERT_STATES",
@@ -25,6 +26,8 @@ __all__ = [
     "HealthState",
     "decide",
     "flow_alert",
+    "outage_alert",
+    "pipeline_alert",
 ]
 
 ALERT_STATES = ("firing", "reminder", "resolved")
@@ -140,6 +143,35 @@ def flow_alert(*, run_id: str, now: datetime, message: str, numbers: Numbers) ->
         numbers=dict(numbers),
         last_error=message,
         run_failed=True,
+    )
+
+
+def pipeline_alert(
+    *, check: str, run_id: str, now: datetime, message: str, numbers: Numbers | None = None
+) -> Alert:
+    """An alert about the whole run rather than one source (``disk_full``,
+    ``network_outage``): always sent, and it touches no source's health state."""
+    return Alert(
+        source=FLOW_SOURCE,
+        check=check,
+        state="firing",
+        run_id=run_id,
+        sent_at=now,
+        message=message,
+        numbers=dict(numbers or {}),
+        last_error=message,
+        run_failed=True,
+    )
+
+
+def outage_alert(outage: Outage, *, run_id: str, now: datetime) -> Alert:
+    """The one ``network_outage`` alert sent instead of one alert per failed source."""
+    numbers: Numbers = {"sources_failed": outage.failed, "sources": outage.total}
+    return replace(
+        pipeline_alert(
+            check="network_outage", run_id=run_id, now=now, message=outage.message, numbers=numbers
+        ),
+        last_error=f"site unreachable: {outage.reason}",
     )
 
 

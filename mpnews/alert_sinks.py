@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from mpnews.alert_policy import Alert
+from mpnews.alert_policy import Alert, pipeline_alert
 from mpnews.config import Source
 from mpnews.redaction import redact, register_secret, sink_name
 from mpnews.settings import Settings
@@ -36,10 +36,12 @@ __all__ = [
     "failure_payload",
     "notify_failure",
     "post_webhook",
+    "send_pipeline_alert",
 ]
 
 _log = logging.getLogger(__name__)
 _ATTEMPTS = 3
+_RUN_EVENTS = frozenset({"disk_full", "network_outage"})  # checks with an event of their own
 _COLORS = {"firing": "danger", "reminder": "warning", "resolved": "good"}
 
 
@@ -65,6 +67,21 @@ def deliver(settings: Settings, alert: Alert) -> Alert:
         if _notify_apprise(url, alert):
             taken.append(_apprise_kind(url))
     return alert.sent(delivered=bool(configured) and len(taken) == configured, sinks=tuple(taken))
+
+
+def send_pipeline_alert(
+    settings: Settings,
+    *,
+    check: str,
+    run_id: str,
+    message: str,
+    numbers: dict[str, int | float | str] | None = None,
+) -> Alert:
+    """Build and send an alert about the whole run (see ``pipeline_alert``); needs no disk."""
+    alert = pipeline_alert(
+        check=check, run_id=run_id, now=datetime.now(UTC), message=message, numbers=numbers
+    )
+    return deliver(settings, alert)
 
 
 def alert_payload(alert: Alert) -> dict[str, object]:
@@ -235,7 +252,7 @@ def _body(alert: Alert) -> str:
 
 def _event(alert: Alert) -> str:
     if alert.source == "*":
-        return "flow_failed"
+        return alert.check if alert.check in _RUN_EVENTS else "flow_failed"
     return "source_failed" if alert.run_failed else "health_check"
 
 

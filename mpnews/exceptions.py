@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "CrawlError",
+    "DiskFullError",
     "ExtractionError",
     "MpnewsError",
     "OrchestratorError",
@@ -63,3 +64,13 @@ class WarehouseDamagedError(WarehouseError):
 
     The message names the file and the fix (``mpnews reprocess`` rebuilds it from the archive).
     """
+
+
+class DiskFullError(MpnewsError):
+    """A folder mpnews writes to (data, archive, Prefect's home) has too little free space.
+
+    The message names the folder, its free space and the fix; the published warehouse is left
+    as it was, and a run with space again completes what this one could not.
+    """
+
+    exit_code = 1

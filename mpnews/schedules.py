@@ -9,7 +9,8 @@ instead of adding one.
 
 A whole run is retried only when it failed for a transient reason (the warehouse held by
 another load, a dropped connection), with growing delays; a configuration error, a
-warehouse another run kept busy past the wait, or a damaged warehouse file never is.
+warehouse another run kept busy past the wait, a damaged warehouse file or a full disk
+never is.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import ParamSpec, TypeVar
 import httpx
 
 from mpnews.config import ScheduleDefaults, Source
+from mpnews.diskspace import is_disk_full
 from mpnews.exceptions import (
     ConfigError,
     WarehouseBusyError,
@@ -98,7 +100,10 @@ def domain_tags(source: Source) -> list[str]:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """True when running again later may well succeed (a lock, a dropped connection)."""
+    """True when running again later may well succeed (a lock, a dropped connection); never
+    for a full disk (it stays full until someone frees space)."""
+    if is_disk_full(exc):
+        return False
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

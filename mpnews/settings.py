@@ -60,6 +60,7 @@ class Settings:
     members_api: str = DEFAULT_MEMBERS_API
     allow_private_addresses: bool = False  # crawl private/loopback addresses beyond a source's own
     run_wait: int = DEFAULT_RUN_WAIT
+    min_free_mib: int = 64  # a run refuses to start with less free space in its folders
 
     @property
     def is_lake(self) -> bool:
@@ -111,6 +112,7 @@ class Settings:
             members_api=env.get("MPNEWS_MEMBERS_API") or DEFAULT_MEMBERS_API,
             allow_private_addresses=_flag(env, "MPNEWS_ALLOW_PRIVATE_ADDRESSES"),
             run_wait=_int(env, "MPNEWS_RUN_WAIT", DEFAULT_RUN_WAIT),
+            min_free_mib=_int(env, "MPNEWS_MIN_FREE_MIB", 64),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ class CrawlStats:
     budget_examples: tuple[str, ...] = ()  # "<budget>: <URL shape>" of a few refused links
     max_depth: int | None = None
     max_query_variants: int | None = None
+    disk_full: bool = False  # the disk filled up: the crawl stopped at its last whole record
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CrawlStats:
@@ -56,6 +57,7 @@ class CrawlStats:
             budget_examples=tuple(data.get("budget_examples") or ()),
             max_depth=_number(data, "max_depth"),
             max_query_variants=_number(data, "max_query_variants"),
+            disk_full=bool(data.get("disk_full")),
         )
 
     @property

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pipeline.crawl_stats import CrawlStats
 
-__all__ = ["failed_check", "judge_crawl"]
+__all__ = ["DISK_FULL_FAILURE", "failed_check", "judge_crawl"]
 
 _PIPELINE_FAILURES = ("extract failed", "load failed")
 _ROBOTS_FAILURE = "robots.txt blocks"
+DISK_FULL_FAILURE = "disk full while archiving: the crawl stopped at its last whole WARC record"
 
 
 def judge_crawl(
@@ -26,6 +27,8 @@ def judge_crawl(
     if stats is None:
         detail = _last_line(stderr_tail) or "no stats written"
         return f"crawler exited with status {returncode}: {detail}"
+    if stats.disk_full:
+        return DISK_FULL_FAILURE
     if stats.ok_responses == 0:
         return _unreachable_reason(stats, start_urls)
     return None

@@ -173,10 +173,17 @@ def check_zero_posts(
     numbers = {"posts_found": facts.posts_found, "not_modified": unchanged}
     if facts.posts_found > 0:
         return CheckResult("zero_posts", True, numbers, f"{facts.posts_found} posts found")
+    if known := _known_posts(facts):  # an incremental run skipped them: not a zero
+        return CheckResult("zero_posts", True, numbers, f"no new post ({known} known, skipped)")
     if unchanged:
         return CheckResult("zero_posts", True, numbers, f"no changed page ({unchanged} x 304)")
     pages = facts.stats.ok_responses if facts.stats else 0
     return CheckResult("zero_posts", False, numbers, f"no post found in {pages} pages")
+
+
+def _known_posts(facts: RunFacts) -> int:
+    """Posts an incremental crawl did not request again: stored before, still listed."""
+    return facts.stats.skipped_posts if facts.stats else 0
 
 
 def check_post_drop(
@@ -184,22 +191,21 @@ def check_post_drop(
 ) -> CheckResult | None:
     recent = history.recent_posts_found[: thresholds.median_runs]
     incremental = facts.stats is not None and facts.stats.not_modified > 0
-    if facts.posts_found == 0 or incremental or len(recent) < thresholds.min_history_runs:
+    found = facts.posts_found + _known_posts(facts)  # as crawl_runs.posts_found counts them
+    if found == 0 or incremental or len(recent) < thresholds.min_history_runs:
         return None  # zero posts is its own check; unchanged pages or little history: no verdict
     median = float(statistics.median(recent))
     floor = median * thresholds.post_drop_ratio
     numbers = {
-        "posts_found": facts.posts_found,
+        "posts_found": found,
         "median": median,
         "runs": len(recent),
         "ratio": thresholds.post_drop_ratio,
     }
-    if facts.posts_found >= floor:
-        return CheckResult(
-            "post_drop", True, numbers, f"{facts.posts_found} posts (median {median:g})"
-        )
+    if found >= floor:
+        return CheckResult("post_drop", True, numbers, f"{found} posts (median {median:g})")
     message = (
-        f"{facts.posts_found} posts found, below {_pct(thresholds.post_drop_ratio)} of the "
+        f"{found} posts found, below {_pct(thresholds.post_drop_ratio)} of the "
         f"median {median:g} of the last {len(recent)} successful runs (layout change?)"
     )
     return CheckResult("post_drop", False, numbers, message)

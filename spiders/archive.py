@@ -8,10 +8,15 @@ as it arrives, and listed (URL, status, role, offset, validators) in the index
 beside the WARC (``<run>.index.jsonl``). A 304 the conditional-GET middleware
 answered from the archive is stored as the 304 it was. On ``spider_closed`` it
 writes the stats JSON.
+
+On a full disk (``ENOSPC``/``EDQUOT``) the WARC and its index are cut back to the last whole
+record, the crawl stops (finish reason ``disk_full``) and the stats say ``disk_full``. Each
+record is built in memory and written whole, so a failed write never leaves half a record.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -26,9 +31,11 @@ from typing import IO, TYPE_CHECKING, Any
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.defer import _schedule_coro
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from mpnews.diskspace import is_disk_full
 from pipeline.warc import mpnews_headers, warc_date
 from spiders.incremental import (
     NOT_MODIFIED_FLAG,
@@ -61,6 +68,7 @@ logger = logging.getLogger(__name__)
 #: ``Request.meta`` key holding the spider's reading of the page.
 ROLE_META = "mpnews_role"
 _MAX_ERRORS = 500
+DISK_FULL_REASON = "disk_full"
 _DROPPED_HEADERS = frozenset({b"content-encoding", b"transfer-encoding", b"content-length"})
 
 
@@ -143,8 +151,10 @@ class WarcArchiveExtension:
         self.stats_out = stats_out
         self.path: Path | None = None
         self._file: IO[bytes] | None = None
+        self._buffer = BytesIO()  # one record at a time, written whole
         self._writer: WARCWriter | None = None
-        self._index: IO[str] | None = None
+        self._index: IO[bytes] | None = None
+        self.disk_full = False
         self._source = ""
         self.status_counts: Counter[str] = Counter()
         self.errors: list[dict[str, str]] = []
@@ -169,33 +179,50 @@ class WarcArchiveExtension:
         self._source = source.name if source is not None else spider.name
         self.path = warc_path(self.archive_dir, self._source, self.run_id)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("wb")
-        self._writer = WARCWriter(self._file, gzip=True)
-        self._index = index_path(self.path).open("w", encoding="utf-8")
+        self._file = self.path.open("wb", buffering=0)
+        self._writer = WARCWriter(self._buffer, gzip=True)
+        self._index = index_path(self.path).open("wb", buffering=0)
         logger.info("Archiving responses to %s", self.path)
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
-        if self._writer is None or self._file is None:
+        if self._writer is None or self._file is None or self._index is None or self.disk_full:
             return
         if NOT_MODIFIED_FLAG in response.flags and NOT_MODIFIED_META in request.meta:
             response = request.meta[NOT_MODIFIED_META]  # archive the 304 itself
         fetched = datetime.now(UTC)
-        offset = self._file.tell()
+        offset, index_offset = self._file.tell(), self._index.tell()
         record = self._record(response, request, fetched)
+        self._buffer.seek(0)
+        self._buffer.truncate()
         self._writer.write_record(record)
-        self._file.flush()
-        self._write_index(response, request, offset, record.rec_headers.get_header("WARC-Date"))
+        date = record.rec_headers.get_header("WARC-Date")
+        line = self._index_line(response, request, offset, date)
+        try:
+            _write_all(self._file, self._buffer.getvalue())
+            _write_all(self._index, line)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            self._stop_on_full_disk(offset, index_offset, exc)
+            return
         self.status_counts[str(response.status)] += 1
 
-    def _write_index(self, response: Response, request: Request, offset: int, date: str) -> None:
-        if self._index is None:
-            return
+    def _index_line(self, response: Response, request: Request, offset: int, date: str) -> bytes:
         redirects = request.meta.get("redirect_urls") or [request.url]
         entry = index_entry(
             response, url=redirects[0], role=page_role(request), offset=offset, fetched_at=date
         )
-        self._index.write(json.dumps(asdict(entry), sort_keys=True) + "\n")
-        self._index.flush()
+        return (json.dumps(asdict(entry), sort_keys=True) + "\n").encode("utf-8")
+
+    def _stop_on_full_disk(self, offset: int, index_offset: int, exc: OSError) -> None:
+        """Cut the WARC and its index back to the last whole record and stop the crawl."""
+        assert self._file is not None and self._index is not None
+        for handle, size in ((self._file, offset), (self._index, index_offset)):
+            os.ftruncate(handle.fileno(), size)
+            handle.seek(size)
+        self.disk_full = True
+        logger.error("Disk full writing %s (%s): stopping the crawl", self.path, exc.strerror)
+        _schedule_coro(self.crawler.engine.close_spider_async(reason=DISK_FULL_REASON))
 
     def download_error(self, request: Request, reason: str) -> None:
         self.error_count += 1
@@ -237,6 +264,7 @@ class WarcArchiveExtension:
             "skipped": int(stats.get_value("mpnews/skipped", 0)),
             "skipped_posts": int(stats.get_value("mpnews/skipped_posts", 0)),
             "finish_reason": finish_reason,
+            "disk_full": self.disk_full,
             "warc_path": str(self.path) if self.path else None,
         }
 
@@ -265,6 +293,16 @@ class WarcArchiveExtension:
             http_headers=http_headers,
             warc_headers_dict=warc_headers,
         )
+
+
+def _write_all(handle: IO[bytes], data: bytes) -> None:
+    """Write all of ``data`` to an unbuffered file (a short write is continued, not lost)."""
+    view = memoryview(data)
+    while view:
+        written = handle.write(view)
+        view = view[written or 0 :]
+        if not written:
+            raise OSError(errno.EIO, "write made no progress")
 
 
 def _headers(response: Response) -> list[tuple[str, str]]:

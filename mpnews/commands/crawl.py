@@ -57,7 +57,7 @@ def run_sharded(settings: Settings, shards: int, names: list[str] | None) -> int
     from warehouse.queries import run_summary
 
     run_id = new_run_id()
-    with prefect_unavailable_as_error():
+    with prefect_unavailable_as_error(settings):
         crawl_sharded_flow(str(settings.sources), str(settings.warehouse), shards, run_id)
     return print_summary(run_summary(settings.warehouse, run_id), settings)
 
@@ -76,7 +76,7 @@ def run_crawl_flow(
         prepare_prefect(settings)
         from flows.crawl import crawl_flow
 
-        with prefect_unavailable_as_error():
+        with prefect_unavailable_as_error(settings):
             return crawl_flow(str(sources_file), str(settings.warehouse), names)
 
 

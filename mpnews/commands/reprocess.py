@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         prepare_prefect(settings)
         from flows.reprocess import reprocess_flow
 
-        with prefect_unavailable_as_error():
+        with prefect_unavailable_as_error(settings):
             results = reprocess_flow(
                 str(settings.sources),
                 str(settings.warehouse),

@@ -203,3 +203,20 @@ def test_crawl_stats_read_the_budget_fields() -> None:
     )
     assert (trap.budget_hit, trap.max_pages_reached, trap.max_depth) == (True, False, 9)
     assert trap.budget_examples == ("max_depth: h/page/N",)
+
+
+def _verdicts(facts: RunFacts) -> dict[str, bool]:
+    return {r.check: r.ok for r in run_checks(facts, HISTORY, LIMITS, now=NOW)}
+
+
+def test_an_incremental_run_that_skipped_only_known_posts_is_healthy() -> None:
+    skipped = replace(stats(ok=2), skipped=10, skipped_posts=10)  # listing only, no 304
+    verdicts = _verdicts(replace(GOOD, stats=skipped, posts_found=0))
+    assert verdicts["zero_posts"] and verdicts.get("post_drop", True)
+    fewer_new = _verdicts(replace(GOOD, stats=skipped, posts_found=1))  # 1 new + 10 known
+    assert fewer_new["zero_posts"] and fewer_new["post_drop"]
+
+
+def test_skipped_posts_do_not_hide_a_real_drop() -> None:
+    few = replace(stats(ok=3), skipped=1, skipped_posts=1)
+    assert not _verdicts(replace(GOOD, stats=few, posts_found=1))["post_drop"]  # 2 vs median 10
