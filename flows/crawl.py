@@ -202,10 +202,13 @@ def crawl_flow(
     source_names: list[str] | None = None,
     run_id: str | None = None,
     recheck_all: bool = False,
+    part: str | None = None,
 ) -> list[dict[str, object]]:
     """Crawl, extract and load every selected source; return one summary dict per source.
 
     ``recheck_all`` re-checks every known post now instead of after its ``recheck_days``.
+    ``part`` names this flow's share of a run that several flows crawl at once (a shard): its
+    crawl process keeps its plan, log and spill files in a folder of that name in the run's.
     """
     settings = Settings.from_env(
         warehouse=Path(warehouse) if warehouse else None, sources=Path(sources_file)
@@ -221,7 +224,7 @@ def crawl_flow(
         ):
             outage.begin(run_id)  # network failures' alerts wait for the run's end
             try:
-                results = _crawl_all(sources, run_id, settings, recheck_all)
+                results = _crawl_all(sources, run_id, settings, recheck_all, part)
             finally:  # one network_outage alert, or each held source's own
                 outage.finish(settings, run_id, [s.name for s in sources])
     except Exception as exc:
@@ -235,10 +238,12 @@ def crawl_flow(
 
 
 def _crawl_all(
-    sources: list[Source], run_id: str, settings: Settings, recheck_all: bool
+    sources: list[Source], run_id: str, settings: Settings, recheck_all: bool, part: str | None
 ) -> list[SourceResult]:
     """Crawl every source in one process, extracting while it crawls; load each as it ends."""
     folder = settings.state_dir / "runs" / run_id
+    if part:  # the run's other parts crawl at the same time: their process files stay apart
+        folder = folder / part
     plan = _plan(sources, run_id, settings, recheck_all)
     deadline = settings.crawl_timeout + _DEADLINE_GRACE_SECONDS if settings.crawl_timeout else None
     started, clock = datetime.now(UTC), time.monotonic()

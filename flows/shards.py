@@ -44,7 +44,8 @@ def crawl_shard_flow(
     print_progress(f"shard {shard + 1}/{shards}: {', '.join(names) or 'no sources'}")
     if not names:
         return []
-    return crawl_flow(sources_file, warehouse, list(names), run_id)
+    part = f"shard-{shard + 1}-of-{shards}"  # its own crawl plan, log and spill files
+    return crawl_flow(sources_file, warehouse, list(names), run_id, part=part)
 
 
 @task(name="run-shard", cache_policy=NO_CACHE)
