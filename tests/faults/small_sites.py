@@ -8,12 +8,15 @@ much disk, while the post itself stays small.
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import random
+from pathlib import Path
 
 from fault_server import Fault, FaultServer
 from fault_sites import listing, post_page, post_path
 
-__all__ = ["BigPostSite"]
+__all__ = ["BigPostSite", "crawl"]
 
 
 class BigPostSite:
@@ -42,3 +45,13 @@ class BigPostSite:
             f'[[source]]\nname = "{name}"\nkind = "mp_site"\nmp = "Jo Bloggs"\n'
             f'start_urls = ["{self.server.origin}/news"]\n'
         )
+
+
+def crawl(sources: Path, warehouse: Path) -> tuple[int, list[str]]:
+    """``mpnews crawl`` as a user runs it: its exit code and the lines it wrote on stderr."""
+    from mpnews.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["crawl", "--sources", str(sources), "--warehouse", str(warehouse)])
+    return code, err.getvalue().splitlines()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fault_server import FaultServer
 from fault_sites import sources_entry
+from file_damage import corrupt, truncate
 from warehouse_runs import blog, posts, start
 
 from mpnews.cli import main
@@ -22,7 +23,6 @@ TITLES = {
     "floods": "Flood defences for the valley",
     "station": "The station reopens",
 }
-_BLOCK = 262144  # DuckDB's block size: each block starts with its checksum
 
 
 @dataclass
@@ -57,19 +57,6 @@ def _copy(crawled: Crawled, tmp_path: Path) -> Path:
     return home
 
 
-def _truncate(path: Path) -> None:
-    with open(path, "r+b") as handle:
-        handle.truncate(path.stat().st_size // 2)
-
-
-def _corrupt(path: Path) -> None:
-    size = path.stat().st_size
-    with open(path, "r+b") as handle:
-        for offset in range(3 * 4096, size, _BLOCK):
-            handle.seek(offset)
-            handle.write(bytes(64 * [0xA5]))
-
-
 def _work(home: Path) -> Path:
     return home / ".mpnews" / "mpnews.work.duckdb"
 
@@ -83,10 +70,10 @@ def test_a_damaged_warehouse_stops_the_crawl_with_one_line_and_reprocess_rebuild
     home = _copy(crawled, tmp_path)
     warehouse = home / "mpnews.duckdb"
     if kind == "truncated":
-        _truncate(warehouse)
+        truncate(warehouse)
     else:
-        _corrupt(warehouse)
-        _corrupt(_work(home))
+        corrupt(warehouse)
+        corrupt(_work(home))
     damaged = warehouse.read_bytes()
 
     crawl = start("crawl", home, "crawl", *_args(home))
@@ -119,7 +106,7 @@ def test_a_damaged_working_copy_is_rebuilt_from_the_published_file_silently(
     crawled: Crawled, tmp_path: Path
 ) -> None:
     home = _copy(crawled, tmp_path)
-    _corrupt(_work(home))
+    corrupt(_work(home))
     crawl = start("crawl", home, "crawl", *_args(home))  # the same sites, still served
     assert crawl.wait() == 0, crawl.stderr()
     output = crawl.stderr() + crawl.stdout()

@@ -9,8 +9,6 @@ everything.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,7 @@ import duckdb
 import pytest
 from fault_server import FaultServer
 from small_disk import SmallDisk, small_disk
-from small_sites import BigPostSite
+from small_sites import BigPostSite, crawl
 
 from mpnews.receiver import WebhookReceiver
 
@@ -41,15 +39,8 @@ class World:
         return self.disk.root / "mpnews.duckdb"
 
     def crawl(self) -> tuple[int, list[str]]:
-        from mpnews.cli import main
-
         self.receiver.received.clear()
-        err = io.StringIO()
-        with contextlib.redirect_stderr(err):
-            code = main(
-                ["crawl", "--sources", str(self.sources), "--warehouse", str(self.warehouse)]
-            )
-        return code, err.getvalue().splitlines()
+        return crawl(self.sources, self.warehouse)
 
     def published_titles(self) -> list[str]:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:

@@ -10,7 +10,6 @@ reported one by one.
 from __future__ import annotations
 
 import contextlib
-import io
 import socket
 from collections.abc import Collection, Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 from fault_server import FaultServer
-from small_sites import BigPostSite
+from small_sites import BigPostSite, crawl
 
 from mpnews.receiver import WebhookReceiver
 
@@ -43,8 +42,6 @@ class Crawls:
     def crawl(self, down: Collection[str] = (), *, dns: bool = False) -> tuple[int, list[str]]:
         """Crawl every site; those ``down`` at a closed port (or, ``dns``, an unresolvable
         name)."""
-        from mpnews.cli import main
-
         entries = []
         for name, site in self.sites.items():
             entry = site.entry(name)
@@ -54,12 +51,7 @@ class Crawls:
             entries.append(entry)
         self.sources.write_text("\n".join(entries), encoding="utf-8")
         self.receiver.received.clear()
-        err = io.StringIO()
-        with contextlib.redirect_stderr(err):
-            code = main(
-                ["crawl", "--sources", str(self.sources), "--warehouse", str(self.warehouse)]
-            )
-        return code, err.getvalue().splitlines()
+        return crawl(self.sources, self.warehouse)
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from file_damage import corrupt, truncate
 from wh_builders import post_row, run_record
 
 from mpnews.exceptions import WarehouseDamagedError
@@ -16,8 +17,6 @@ from warehouse.integrity import ensure_whole, find_damage, set_aside
 from warehouse.load import load_run
 from warehouse.runlock import exclusive_run
 from warehouse.snapshot import reader, working_path
-
-_BLOCK = 262144  # DuckDB's block size: each block starts with its checksum
 
 
 def _build(path: Path, posts: int = 3) -> None:
@@ -29,21 +28,6 @@ def _count(path: Path) -> int:
         row = con.execute("SELECT count(*) FROM posts").fetchone()
     assert row is not None
     return int(row[0])
-
-
-def truncate(path: Path) -> None:
-    """Cut the file to half its size (a copy that stopped, a full disk)."""
-    with open(path, "r+b") as handle:
-        handle.truncate(path.stat().st_size // 2)
-
-
-def corrupt(path: Path) -> None:
-    """Flip bytes at the start of every data block (a failing disk)."""
-    size = path.stat().st_size
-    with open(path, "r+b") as handle:
-        for offset in range(3 * 4096, size, _BLOCK):
-            handle.seek(offset)
-            handle.write(bytes(64 * [0xA5]))
 
 
 @pytest.mark.parametrize("damage", [truncate, corrupt])
