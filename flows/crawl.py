@@ -143,15 +143,16 @@ def _retry_unless_disk_full(_task: object, _run: object, state: object) -> bool:
     return not is_disk_full(RuntimeError(str(getattr(state, "message", "") or "")))
 
 
-@task(
-    name="load-source",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=_retry_unless_disk_full,
-)
+_LOAD_RETRY_DELAYS = (2.0, 10.0)
+
+
+@retry_transient(_LOAD_RETRY_DELAYS, report=print_progress)  # a lock or a dropped connection
 def load_source(run: RunRecord, extracted: RunExtract, settings: Settings) -> LoadResult:
-    """Bulk-load one run (idempotent, one short transaction)."""
+    """Bulk-load one run (idempotent, one short transaction).
+
+    A plain call inside ``finish-source``, not a task of its own: a task run costs Prefect's
+    API a few round trips, paid by every source of a run of hundreds.
+    """
     return load_run(
         settings.warehouse,
         run=run,
@@ -161,7 +162,7 @@ def load_source(run: RunRecord, extracted: RunExtract, settings: Settings) -> Lo
     )
 
 
-@task(name="remember-discovery", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+@retry_transient(_LOAD_RETRY_DELAYS, report=print_progress)
 def remember_discovery(source: Source, warc_path: str, run_id: str, settings: Settings) -> None:
     """Store what this crawl found on an MP site (family, feeds, sitemaps, listings)."""
     if source.kind != "mp_site" or source.family != "auto":
@@ -436,6 +437,7 @@ def _run_record(
         responses_304=outcome.stats.status_counts.get("304", 0) if outcome.stats else 0,
         skipped=outcome.stats.skipped if outcome.stats else 0,
         skipped_posts=skipped_posts,
+        skipped_listings=outcome.stats.skipped_listings if outcome.stats else 0,
         budget_hit=outcome.stats.budget_hit if outcome.stats else False,
         pages_over_budget=outcome.stats.pages_over_budget if outcome.stats else 0,
         max_pages=outcome.stats.max_pages if outcome.stats else None,

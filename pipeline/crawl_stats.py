@@ -27,6 +27,7 @@ class CrawlStats:
     errors_total: int | None = None
     skipped: int = 0  # known post permalinks not requested (incremental crawl)
     skipped_posts: int = 0  # ... of which hold a stored post
+    skipped_listings: int = 0  # known listings a page with no new post linked to, not requested
     max_pages_reached: bool = False  # the crawl budget refused at least one link
     pages_over_budget: int = 0  # distinct URLs the budget left unfetched
     max_pages: int | None = None  # the budget the crawl ran with
@@ -49,6 +50,7 @@ class CrawlStats:
             errors_total=int(data.get("errors_total") or len(errors)),
             skipped=int(data.get("skipped") or 0),
             skipped_posts=int(data.get("skipped_posts") or 0),
+            skipped_listings=int(data.get("skipped_listings") or 0),
             max_pages_reached=bool(data.get("max_pages_reached")),
             pages_over_budget=int(data.get("pages_over_budget") or 0),
             max_pages=_number(data, "max_pages"),

@@ -190,7 +190,8 @@ def check_post_drop(
     facts: RunFacts, history: SourceHistory, thresholds: HealthThresholds, now: datetime
 ) -> CheckResult | None:
     recent = history.recent_posts_found[: thresholds.median_runs]
-    incremental = facts.stats is not None and facts.stats.not_modified > 0
+    stats = facts.stats
+    incremental = stats is not None and (stats.not_modified > 0 or stats.skipped_listings > 0)
     found = facts.posts_found + _known_posts(facts)  # as crawl_runs.posts_found counts them
     if found == 0 or incremental or len(recent) < thresholds.min_history_runs:
         return None  # zero posts is its own check; unchanged pages or little history: no verdict

@@ -263,6 +263,7 @@ class WarcArchiveExtension:
             "max_query_variants": getattr(budgets, "max_query_variants", None),
             "skipped": int(stats.get_value("mpnews/skipped", 0)),
             "skipped_posts": int(stats.get_value("mpnews/skipped_posts", 0)),
+            "skipped_listings": int(stats.get_value("mpnews/skipped_listings", 0)),
             "finish_reason": finish_reason,
             "disk_full": self.disk_full,
             "warc_path": str(self.path) if self.path else None,

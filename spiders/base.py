@@ -18,7 +18,7 @@ from mpnews.exceptions import ConfigError
 from pipeline.urls import url_key
 from spiders.archive import ROLE_META
 from spiders.budgets import BudgetLedger, CrawlBudgets
-from spiders.incremental import CrawlState
+from spiders.incremental import NOT_MODIFIED_FLAG, CrawlState
 from spiders.middlewares import DOWNLOAD_ERROR
 from spiders.urls import DomainPolicy, absolute_http_url
 from spiders.xmlfeeds import feed_links
@@ -70,7 +70,9 @@ class SourceSpider(scrapy.Spider):
     non-http(s) links, requests each canonical URL once and keeps to the source's crawl
     budgets (``max_pages``, ``max_depth``, ``max_query_variants``: :mod:`spiders.budgets`).
     Known post permalinks the ``crawl_state`` confirmed within the source's
-    ``recheck_days`` are skipped: not requested, counted in ``mpnews/skipped``.
+    ``recheck_days`` are skipped: not requested, counted in ``mpnews/skipped``. So are
+    the known listings a listing page with no new post links to
+    (``mpnews/skipped_listings``; see :mod:`spiders.incremental`).
     """
 
     callbacks: ClassVar[dict[str, str]] = {}
@@ -95,6 +97,7 @@ class SourceSpider(scrapy.Spider):
         self.start_urls = list(source.start_urls)
         self.crawl_state = CrawlState()
         self._seen: set[str] = set()
+        self._skipped_listings: set[str] = set()
         self._ledger = BudgetLedger(self.budgets)
 
     @classmethod
@@ -159,10 +162,45 @@ class SourceSpider(scrapy.Spider):
         parent: Response | None = None,
         **meta: Any,
     ) -> Iterator[Request]:
+        links = list(links)
+        settled = parent is not None and self._shows_nothing_new(parent, links)
         for url, role in links:
+            if settled and self._is_settled_listing(url, role):
+                continue
             request = self.follow_url(url, role, parent=parent, **meta)
             if request is not None:
                 yield request
+
+    def _shows_nothing_new(self, parent: Response, links: list[tuple[str, str]]) -> bool:
+        """Whether a listing page shows no new post: every post link on it is a known post
+        confirmed within ``recheck_days``, or it has none and is unchanged (a 304)."""
+        if self.crawl_state.recheck_all or not len(self.crawl_state):
+            return False
+        try:
+            if parent.meta.get(ROLE_META) != "listing":
+                return False
+        except AttributeError:  # a response built without a request (unit tests)
+            return False
+        posts = [url for url, role in links if role == "post"]
+        if not posts:
+            return NOT_MODIFIED_FLAG in parent.flags
+        days = self.source.recheck_days
+        return all(self.crawl_state.is_fresh_post(url, days) for url in posts)
+
+    def _is_settled_listing(self, url: str, role: str) -> bool:
+        """A known listing confirmed within ``recheck_days``, linked from a page showing
+        nothing new: not requested (nor marked seen: a page with news may still follow it)."""
+        if role != "listing" or not self.crawl_state.is_fresh(
+            url, "listing", self.source.recheck_days
+        ):
+            return False
+        if url_key(url) in self._seen or not self.domain_policy.allows(url):
+            return True
+        self._skipped_listings.add(url_key(url))
+        stats = getattr(getattr(self, "crawler", None), "stats", None)
+        if stats is not None:
+            stats.set_value("mpnews/skipped_listings", len(self._skipped_listings))
+        return True
 
     def on_error(self, failure: Failure) -> None:
         """Download errors are already counted in the crawl stats; note them quietly.

@@ -10,7 +10,13 @@ its ``ETag``/``Last-Modified``. The spider reads it with ``--state FILE``:
 * a 304 is archived as it came (status 304, no body) while the spider gets the last 200
   copy, re-read from the archive, so it still follows the page's links;
 * known post permalinks are not requested at all (``skipped``) unless last confirmed more
-  than the source's ``recheck_days`` ago; a re-check is conditional too.
+  than the source's ``recheck_days`` ago; a re-check is conditional too;
+* a listing page that shows no new post (every post link on it known, or, for a page
+  without post links, unchanged since the last run) leads nowhere new: the known listings
+  it links to (older pagination pages, categories, archives) are not requested again until
+  they were last confirmed ``recheck_days`` ago (``skipped_listings``). Posts reach a blog's
+  newest listing page first, so the deep pages of an unchanged blog are walked once a
+  ``recheck_days`` instead of every run. Feeds and sitemaps are always fetched.
 
 Every WARC has a small index beside it (``<run>.index.jsonl``: URL, status, role, offset,
 validators per record), written as the crawl archives; :func:`read_index` rebuilds it from
@@ -149,10 +155,14 @@ class CrawlState:
 
     def is_fresh_post(self, url: str, recheck_days: int, now: datetime | None = None) -> bool:
         """A known post confirmed within ``recheck_days``: not requested this run."""
+        return self.is_fresh(url, "post", recheck_days, now)
+
+    def is_fresh(self, url: str, role: str, recheck_days: int, now: datetime | None = None) -> bool:
+        """A URL known in ``role`` and confirmed (200 or 304) within ``recheck_days``."""
         state = self.get(url)
         if self.recheck_all or state is None or state.checked_at is None:
             return False
-        if state.role != "post" or state.status not in _CONFIRMED:
+        if state.role != role or state.status not in _CONFIRMED:
             return False
         return (now or datetime.now(UTC)) - state.checked_at < timedelta(days=recheck_days)
 

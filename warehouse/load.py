@@ -163,14 +163,15 @@ ON CONFLICT (run_id, source) DO UPDATE SET
 _RESPONSE_FIELDS = (
     "run_id", "source", "responses_200", "responses_304", "skipped", "skipped_posts",
     "budget_hit", "pages_over_budget", "max_pages", "budgets_hit", "budget_examples", "max_depth",
-    "max_query_variants",
+    "max_query_variants", "skipped_listings",
 )  # fmt: skip
 _RUN_RESPONSES = """
 UPDATE crawl_runs SET responses_200 = $responses_200, responses_304 = $responses_304,
     skipped = $skipped, skipped_posts = $skipped_posts, budget_hit = $budget_hit,
     pages_over_budget = $pages_over_budget, max_pages = $max_pages,
     budgets_hit = $budgets_hit::VARCHAR[], budget_examples = $budget_examples::VARCHAR[],
-    max_depth = $max_depth, max_query_variants = $max_query_variants
+    max_depth = $max_depth, max_query_variants = $max_query_variants,
+    skipped_listings = $skipped_listings
 WHERE run_id = $run_id AND source = $source
 """
 

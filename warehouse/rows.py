@@ -36,6 +36,7 @@ class RunRecord:
     responses_304: int = 0
     skipped: int = 0  # known post permalinks not requested (incremental crawl)
     skipped_posts: int = 0  # ... of which hold a stored post (counted in posts_found)
+    skipped_listings: int = 0  # known listings not requested: linked from a page with no news
     budget_hit: bool = False  # a crawl budget stopped the crawl with links unfetched
     pages_over_budget: int = 0  # distinct URLs the budgets left unfetched
     max_pages: int | None = None  # the budget the crawl ran with

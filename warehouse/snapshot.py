@@ -17,12 +17,17 @@ or processes) wait their turn instead of failing on DuckDB's lock.
 
 A crawl publishes once per run, not once per load: inside ``publish_once(FILE)`` loads (from
 any thread of the process) only update the working file, reads that need the newest data
-(``current``) read the working file under the lock, and on leaving the block the snapshot is
-published once, if anything was loaded. Analysts keep the previous snapshot until then.
+(``current``) read the working file, and on leaving the block the snapshot is published once,
+if anything was loaded. Analysts keep the previous snapshot until then. The block opens the
+working file once, on its first use, and keeps it open (and the loaders' lock held) until it
+ends: each load or read takes a cursor of that one database, in turn, so a run of hundreds of
+sources does not pay for opening, migrating and closing the file for every one of them. A
+load that fails closes the file (its transaction is rolled back); the next opens it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -61,8 +66,8 @@ __all__ = [
 
 LOCK_TIMEOUT_SECONDS = 600.0
 _POLL_SECONDS = 0.05
-_DEFERRED: dict[Path, bool] = {}  # working file -> loaded since the block began
-_DEFERRED_LOCK = threading.Lock()
+_SESSIONS: dict[Path, _Session] = {}  # working file -> its publish_once block
+_SESSIONS_LOCK = threading.Lock()
 
 
 def working_path(path: str | Path) -> Path:
@@ -71,12 +76,67 @@ def working_path(path: str | Path) -> Path:
     return default_data_dir(published) / ".mpnews" / f"{published.stem}.work.duckdb"
 
 
+class _Session:
+    """A ``publish_once`` block's working file: opened on first use, kept open to the end.
+
+    Loads and reads take turns (``turn``), each on its own cursor of the one database.
+    """
+
+    def __init__(self, work: Path, published: Path) -> None:
+        self.work, self.published = work, published
+        self.turn = threading.RLock()
+        self.loaded = False
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock: contextlib.ExitStack | None = None
+
+    def database(self, lock_timeout: float) -> duckdb.DuckDBPyConnection:
+        """The open, migrated working file (call with ``turn`` held)."""
+        if self._lock is None:
+            stack = contextlib.ExitStack()
+            stack.enter_context(_exclusive(self.work.with_suffix(".lock"), lock_timeout))
+            self._lock = stack
+        if self._con is None:
+            _seed(self.work, self.published)
+            con = connect(self.work)
+            try:
+                migrate(con)
+                sync_mps(con)
+            except BaseException:
+                con.close()
+                raise
+            self._con = con
+        return self._con
+
+    def discard(self) -> None:
+        """Close the file after a failed load (rolled back); the next use opens it again."""
+        if self._con is not None:
+            con, self._con = self._con, None
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+
+    def end(self, lock_timeout: float) -> None:
+        """Publish if anything was loaded, then close the file and release the lock."""
+        try:
+            if self.loaded:
+                con = self.database(lock_timeout)
+                refresh_index(con)
+                con.execute("CHECKPOINT")
+                self.discard()
+                _publish(self.work, self.published)
+        finally:
+            self.discard()
+            if self._lock is not None:
+                self._lock.close()
+                self._lock = None
+
+
 @contextmanager
 def writer(
     path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated connection on the working file; on clean exit ``path`` is republished
-    (with a search index of its posts, rebuilt only when they changed).
+    (with a search index of its posts, rebuilt only when they changed), or, inside
+    ``publish_once``, marked to be published when the block ends.
 
     On an error nothing is published and the error propagates. A DuckLake location
     (``warehouse.lake``) is written directly: DuckLake itself isolates its readers.
@@ -87,7 +147,19 @@ def writer(
         return
     published = Path(path)
     work = working_path(published)
-    deferred = _deferred(work)
+    session = _session(work)
+    if session is not None:
+        with session.turn:
+            cursor = session.database(lock_timeout).cursor()
+            try:
+                yield cursor
+            except BaseException:
+                cursor.close()
+                session.discard()
+                raise
+            cursor.close()
+            session.loaded = True
+        return
     with _exclusive(work.with_suffix(".lock"), lock_timeout):
         _seed(work, published)
         con = connect(work)
@@ -95,37 +167,38 @@ def writer(
             migrate(con)
             sync_mps(con)
             yield con
-            if not deferred:
-                refresh_index(con)
-                con.execute("CHECKPOINT")
+            refresh_index(con)
+            con.execute("CHECKPOINT")
         finally:
             con.close()
-        if deferred:
-            _mark_loaded(work)
-        else:
-            _publish(work, published)
+        _publish(work, published)
 
 
 @contextmanager
 def publish_once(path: str | Path) -> Iterator[None]:
     """Inside this block, loads on ``path`` are published once, when it ends (also on error).
 
-    Nested blocks on the same file publish when the outermost ends.
+    Nested blocks on the same file publish when the outermost ends. A DuckLake location
+    needs no block: its writes are isolated from readers as they are made.
     """
+    if is_lake(path):
+        yield
+        return
     work = working_path(path).absolute()
-    with _DEFERRED_LOCK:
-        outermost = work not in _DEFERRED
-        _DEFERRED.setdefault(work, False)
+    with _SESSIONS_LOCK:
+        outermost = work not in _SESSIONS
+        if outermost:
+            _SESSIONS[work] = _Session(work, Path(path))
     if not outermost:
         yield
         return
     try:
         yield
     finally:
-        with _DEFERRED_LOCK:
-            loaded = _DEFERRED.pop(work)
-        if loaded:
-            publish(path)
+        with _SESSIONS_LOCK:
+            session = _SESSIONS.pop(work)
+        with session.turn:
+            session.end(LOCK_TIMEOUT_SECONDS)
 
 
 def publish(path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
@@ -148,35 +221,27 @@ def publish(path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> 
 def current(
     path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection on the newest data: inside ``publish_once`` the working file
-    (under the loaders' lock, so keep it short), otherwise the published snapshot."""
-    work = working_path(path)
-    if not _deferred(work) or not work.is_file():
+    """A read-only view of the newest data: inside ``publish_once`` a cursor on the working
+    file (taking its turn with the loads, so keep it short), otherwise the published snapshot."""
+    session = _session(working_path(path))
+    if session is None or not (session.loaded or session.work.is_file()):
         con = reader(path)
-    else:
-        with _exclusive(work.with_suffix(".lock"), lock_timeout):
-            con = connect(work, read_only=True)
-            try:
-                yield con
-            finally:
-                con.close()
+        try:
+            yield con
+        finally:
+            con.close()
         return
-    try:
-        yield con
-    finally:
-        con.close()
+    with session.turn:
+        cursor = session.database(lock_timeout).cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
 
 
-def _deferred(work: Path) -> bool:
-    with _DEFERRED_LOCK:
-        return work.absolute() in _DEFERRED
-
-
-def _mark_loaded(work: Path) -> None:
-    with _DEFERRED_LOCK:
-        key = work.absolute()
-        if key in _DEFERRED:
-            _DEFERRED[key] = True
+def _session(work: Path) -> _Session | None:
+    with _SESSIONS_LOCK:
+        return _SESSIONS.get(work.absolute())
 
 
 def reader(path: str | Path) -> duckdb.DuckDBPyConnection:

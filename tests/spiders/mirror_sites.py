@@ -243,15 +243,16 @@ def _urlset(urls: list[str]) -> bytes:
 
 
 @contextmanager
-def serve(files: Files) -> Iterator[str]:
+def serve(files: Files, requests: list[str] | None = None) -> Iterator[str]:
     """Serve ``files`` on 127.0.0.1 (``http://mirror.invalid`` in bodies becomes the real
-    origin); yields the origin. Unknown paths are 404."""
+    origin); yields the origin. Unknown paths are 404. ``files`` is read on every request,
+    so a test may change the site between crawls; each requested path is appended to
+    ``requests`` when given."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    server.files = {  # type: ignore[attr-defined]
-        path: (kind, body.replace(b"http://mirror.invalid", origin.encode()))
-        for path, (kind, body) in files.items()
-    }
+    server.files = files  # type: ignore[attr-defined]
+    server.origin = origin.encode()  # type: ignore[attr-defined]
+    server.requests = requests if requests is not None else []  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -263,8 +264,11 @@ def serve(files: Files) -> Iterator[str]:
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        found = self.server.files.get(self.path)  # type: ignore[attr-defined]
+        server = self.server
+        server.requests.append(self.path)  # type: ignore[attr-defined]
+        found = server.files.get(self.path)  # type: ignore[attr-defined]
         kind, body, status = (*found, 200) if found else (_HTML, b"<h1>Not found</h1>", 404)
+        body = body.replace(b"http://mirror.invalid", server.origin)  # type: ignore[attr-defined]
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))

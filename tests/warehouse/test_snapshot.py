@@ -155,3 +155,32 @@ def test_publish_once_still_publishes_what_loaded_before_an_error(warehouse: Pat
         assert _count(con) == 1
     finally:
         con.close()
+
+
+def test_publish_once_opens_the_working_file_once_for_many_loads(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loads from many threads share one open database; a load that fails is rolled back
+    and the file reopened; the loads around it all land in the one publish."""
+    _load(warehouse, "r0", "z")
+    opened: list[Path] = []
+    real_connect = snapshot.connect
+    monkeypatch.setattr(
+        snapshot, "connect", lambda path, **kw: (opened.append(path), real_connect(path, **kw))[1]
+    )
+    runs = [(f"r{i}", f"p{i}") for i in range(1, 9)]
+    with snapshot.publish_once(warehouse):
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda r: _load(warehouse, *r), runs))
+        assert len(opened) == 1
+        with pytest.raises(RuntimeError), writer(warehouse) as con:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM posts")
+            raise RuntimeError("a load broke half-way")
+        _load(warehouse, "r9", "p9")  # the file is opened again, the delete rolled back
+        assert len(opened) == 2
+    con = reader(warehouse)
+    try:
+        assert _count(con) == 10
+    finally:
+        con.close()
