@@ -29,6 +29,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import outage, source_health
+from flows.deployments import limited_tags
 from flows.live import LiveProgress, RunProgress
 from flows.progress import print_progress
 from mpnews.config import Source, load_sources, select_sources
@@ -251,6 +252,7 @@ def _crawl_all(
     futures: list[PrefectFuture[SourceResult]] = []
     outcomes: dict[str, CrawlOutcome] = {}
     stored = _Stored()
+    limited = limited_tags(tag for source in sources for tag in domain_tags(source))
     for source in sources:
         print_progress(f"  crawling  {source.name} ({', '.join(source.start_urls)})")
     with (
@@ -268,10 +270,14 @@ def _crawl_all(
                     stream.crawl_ended(end.source.name)
                 else:  # nothing to extract: record the failure now
                     stream.drop(end.source.name)
-                    futures.append(_submit(end.source, outcome, None, run_id, settings, stored))
+                    futures.append(
+                        _submit(end.source, outcome, None, run_id, settings, stored, limited)
+                    )
             for done in stream.step(0.2):
                 outcome = outcomes.pop(done.source.name)
-                futures.append(_submit(done.source, outcome, done, run_id, settings, stored))
+                futures.append(
+                    _submit(done.source, outcome, done, run_id, settings, stored, limited)
+                )
                 _wait_for_room(futures)  # extracted sources waiting to load stay few
             live.update(_progress(len(sources), stream, stored, time.monotonic() - clock))
         results = [f.result() for f in futures]
@@ -316,9 +322,11 @@ def _submit(
     run_id: str,
     settings: Settings,
     stored: _Stored,
+    limited: set[str],
 ) -> PrefectFuture[SourceResult]:
-    # tagged domain:<host>, so a Prefect concurrency limit caps each domain
-    future = finish_source.with_options(tags=domain_tags(source)).submit(
+    # tagged domain:<host> where a Prefect concurrency limit caps that domain
+    tags = [tag for tag in domain_tags(source) if tag in limited]
+    future = finish_source.with_options(tags=tags).submit(
         source, outcome, extracted, run_id, settings
     )
     future.add_done_callback(stored.add)

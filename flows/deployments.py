@@ -9,12 +9,13 @@ Prefect server (API, scheduler, dashboard) on 127.0.0.1 for as long as the runs 
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,12 +33,14 @@ __all__ = [
     "DOMAIN_LIMIT",
     "build_deployments",
     "ensure_domain_limits",
+    "limited_tags",
     "local_api",
     "schedule_groups",
     "serve_deployments",
 ]
 
 DOMAIN_LIMIT = 1  # crawls of one domain at a time, across every run and deployment
+_LIMITS_PAGE = 200
 _SERVER_START_SECONDS = 180.0
 
 
@@ -107,6 +110,31 @@ def ensure_domain_limits(sources: Sequence[Source], limit: int = DOMAIN_LIMIT) -
                 client.create_concurrency_limit(tag=tag, concurrency_limit=limit)
                 created.append(tag)
     return created
+
+
+def limited_tags(tags: Iterable[str]) -> set[str]:
+    """Those of ``tags`` that have a Prefect tag concurrency limit on the server.
+
+    Tagging a task costs a concurrency-slot round trip per task run, limit or not; a run of
+    hundreds of sources tags each task only with the tags a limit actually holds. When the
+    limits cannot be read, every tag is kept (a limit is never skipped by mistake).
+    """
+    from prefect.client.orchestration import get_client
+
+    wanted = set(tags)
+    if not wanted:
+        return wanted
+    found: set[str] = set()
+    try:
+        with get_client(sync_client=True) as client:
+            for offset in itertools.count(0, _LIMITS_PAGE):
+                page = client.read_concurrency_limits(limit=_LIMITS_PAGE, offset=offset)
+                found.update(limit.tag for limit in page)
+                if len(page) < _LIMITS_PAGE:
+                    break
+    except Exception:  # noqa: BLE001 - keep every tag: the server enforces what it has
+        return wanted
+    return wanted & found
 
 
 def serve_deployments(deployments: Sequence[RunnerDeployment]) -> None:

@@ -38,17 +38,18 @@ class RunProgress:
 
     def seconds_left(self) -> float | None:
         """A rough estimate: the slower of sources still to finish and pages still to extract
-        at the pace so far; None until there is a pace to go by."""
-        estimates = []
-        if self.sources_done:
-            per_source = self.elapsed / self.sources_done
-            estimates.append(per_source * (self.sources_total - self.sources_done))
+        at the pace so far; None until a source has finished (before that, nothing says how
+        much is left to crawl)."""
+        if self.sources_done == self.sources_total:
+            return 0.0
+        if not self.sources_done:
+            return None
+        per_source = self.elapsed / self.sources_done
+        estimates = [per_source * (self.sources_total - self.sources_done)]
         backlog = self.pages_fetched - self.pages_extracted
         if backlog > 0 and self.rate() > 0:
             estimates.append(backlog / self.rate())
-        if self.sources_done == self.sources_total:
-            return 0.0
-        return max(estimates) if estimates else None
+        return max(estimates)
 
 
 def format_progress(progress: RunProgress) -> str:

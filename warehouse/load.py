@@ -236,6 +236,9 @@ def _write_run(
     for name, table in tables.items():
         con.register(name, table)
     try:
+        if tables["stage_posts"].num_rows == 0:  # a quiet incremental run: pages only
+            _write_pages_only(con, run)
+            return LoadResult(0, 0, 0)
         near_duplicate_index.resolve(con)
         con.execute(_STAGE_POSTS)
         con.execute(_STAGE_SIGHTINGS)
@@ -259,6 +262,20 @@ def _write_run(
         for name in tables:
             con.unregister(name)
     return LoadResult(int(posts_new), int(posts_updated), int(sightings))
+
+
+def _write_pages_only(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    """The run's pages, rejections, crawl state and crawl_runs row, when it read no post:
+    the post steps (duplicates, versions, search, MPs) have nothing to do."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE incoming_sightings AS "
+        "SELECT post_id, url, source, page_url FROM stage_posts LIMIT 0"
+    )
+    _replace_run_rows(con, run, "pages", "stage_pages")
+    _replace_run_rows(con, run, "rejections", "stage_rejections")
+    update_crawl_state(con, run.source)
+    _upsert_run(con, run)
+    con.execute("DROP TABLE incoming_sightings")
 
 
 def _replace_run_rows(

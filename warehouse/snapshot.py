@@ -66,6 +66,7 @@ __all__ = [
 
 LOCK_TIMEOUT_SECONDS = 600.0
 _POLL_SECONDS = 0.05
+_SESSION_MEMORY = 256 << 20  # bytes DuckDB may keep for a run's open working file
 _SESSIONS: dict[Path, _Session] = {}  # working file -> its publish_once block
 _SESSIONS_LOCK = threading.Lock()
 
@@ -114,6 +115,16 @@ class _Session:
             with contextlib.suppress(duckdb.Error):
                 con.close()
 
+    def trim(self) -> None:
+        """Close the file when DuckDB holds more than ``_SESSION_MEMORY`` bytes for it (its
+        buffer cache grows with what the loads touched): memory stays flat over a long run."""
+        if self._con is None:
+            return
+        row = self._con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
+        if row is not None and (row[0] or 0) > _SESSION_MEMORY:
+            self._con.execute("CHECKPOINT")
+            self.discard()
+
     def end(self, lock_timeout: float) -> None:
         """Publish if anything was loaded, then close the file and release the lock."""
         try:
@@ -159,6 +170,7 @@ def writer(
                 raise
             cursor.close()
             session.loaded = True
+            session.trim()
         return
     with _exclusive(work.with_suffix(".lock"), lock_timeout):
         _seed(work, published)

@@ -37,6 +37,8 @@ def test_the_line_says_sources_pages_posts_rate_and_time_left() -> None:
 def test_time_left_waits_for_a_pace_and_is_zero_when_done() -> None:
     start = RunProgress(5, 0, 0, 0, 0, 3.0)
     assert start.seconds_left() is None and "left" not in format_progress(start)
+    crawling = RunProgress(5, 0, 2355, 2337, 0, 30.0)  # pages flowing, no source finished
+    assert crawling.seconds_left() is None and "left" not in format_progress(crawling)
     done = RunProgress(5, 5, 90, 90, 40, 30.0)
     assert done.seconds_left() == 0.0 and format_progress(done).endswith("30s elapsed, done")
 

@@ -133,6 +133,16 @@ def test_each_domain_gets_a_concurrency_limit(served: Served) -> None:
     assert limits == [1] * len(tags)
 
 
+def test_a_run_tags_its_tasks_only_with_limited_domains(served: Served) -> None:
+    """Tagging costs a round trip per task run: only tags holding a limit are applied."""
+    from flows.deployments import limited_tags
+    from mpnews.config import parse_sources
+    from mpnews.schedules import domain_tags
+
+    tags = {t for s in parse_sources(served.sources) for t in domain_tags(s)}
+    assert limited_tags([*tags, "domain:no-limit.example"]) == tags
+
+
 def test_triggered_run_completes_and_loads_posts(served: Served) -> None:
     from prefect.deployments import run_deployment
 
