@@ -47,8 +47,8 @@ from spiders.discovery import discover_site, same_discovery, with_discovery
 from spiders.incremental import build_state, write_state
 from spiders.process import CrawlProcess, SourceEnd
 from spiders.run import CrawlPlan, PlannedSource
-from warehouse.crawlstate import read_crawl_state
-from warehouse.discovery import read_discovery, save_discovery
+from warehouse.crawlstate import read_crawl_states
+from warehouse.discovery import StoredDiscovery, read_discoveries, read_discovery, save_discovery
 from warehouse.load import LoadResult, RunRecord, load_run, record_run
 from warehouse.runlock import exclusive_run
 from warehouse.snapshot import publish_once
@@ -173,11 +173,11 @@ def remember_discovery(source: Source, warc_path: str, run_id: str, settings: Se
         save_discovery(settings.warehouse, found, run_id=run_id)
 
 
-def _with_discovery(source: Source, settings: Settings) -> Source:
+def _with_discovery(source: Source, found: dict[str, StoredDiscovery]) -> Source:
     """An MP site's source with what earlier crawls discovered added to its seeds."""
     if source.kind != "mp_site" or source.family != "auto":
         return source
-    return with_discovery(source, read_discovery(settings.warehouse, source.name))
+    return with_discovery(source, found.get(source.name))
 
 
 @task(
@@ -208,7 +208,8 @@ def crawl_flow(
 ) -> list[dict[str, object]]:
     """Crawl, extract and load every selected source; return one summary dict per source.
 
-    ``recheck_all`` re-checks every known post now instead of after its ``recheck_days``.
+    ``recheck_all`` re-checks every known post and walks every known listing now, instead
+    of after their ``recheck_days``.
     ``part`` names this flow's share of a run that several flows crawl at once (a shard): its
     crawl process keeps its plan, log and spill files in a folder of that name in the run's.
     """
@@ -350,16 +351,16 @@ def _plan(sources: list[Source], run_id: str, settings: Settings, recheck_all: b
     folder = settings.state_dir / "runs" / run_id
     folder.mkdir(parents=True, exist_ok=True)
     planned = []
+    names = [source.name for source in sources]
+    seen = read_crawl_states(settings.warehouse, names)
+    discovered = read_discoveries(settings.warehouse, names)
     for source in sources:
         stats_path = folder / f"{source.name}.stats.json"
         state_path = write_state(  # incremental: what earlier runs fetched, for conditional GETs
             folder / f"{source.name}.state.jsonl",
-            build_state(
-                read_crawl_state(settings.warehouse, source.name),
-                settings.archive_dir / source.name,
-            ),
+            build_state(seen[source.name], settings.archive_dir / source.name),
         )
-        seeded = _with_discovery(source, settings)  # plus what earlier crawls discovered
+        seeded = _with_discovery(source, discovered)  # plus what earlier crawls discovered
         planned.append(PlannedSource(seeded.to_json(), str(stats_path), str(state_path)))
     return CrawlPlan(
         run_id=run_id,
@@ -457,11 +458,17 @@ def _run_record(
 
 
 def _politeness(settings: Settings) -> dict[str, str]:
-    """Scrapy overrides for the per-request delay (``MPNEWS_CRAWL_DELAY``), when set."""
+    """Scrapy overrides for the per-request delay (``MPNEWS_CRAWL_DELAY``), when set: that
+    many seconds between requests to one site, fixed (AutoThrottle, which would stretch the
+    delay with the server's answer times, is off)."""
     if settings.crawl_delay is None:
         return {}
     delay = str(settings.crawl_delay)
-    return {"DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_START_DELAY": delay}
+    return {
+        "DOWNLOAD_DELAY": delay,
+        "AUTOTHROTTLE_START_DELAY": delay,
+        "AUTOTHROTTLE_ENABLED": "False",
+    }
 
 
 def _fences(settings: Settings) -> dict[str, str]:

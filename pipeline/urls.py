@@ -13,6 +13,7 @@ query values left out), which the crawl budgets count variants of.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -60,9 +61,13 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, _clean_path(parts.path), urlencode(query), ""))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def url_key(url: str) -> str:
     """The key every spelling of one page shares: the canonical URL without scheme,
-    ``www.``/``amp.`` host prefix or trailing slash (``//example.org/news/a-post``)."""
+    ``www.``/``amp.`` host prefix or trailing slash (``//example.org/news/a-post``).
+
+    Cached: a crawl asks for the key of the same menu, category and archive links on every
+    page of a site."""
     parts = urlsplit(canonical_url(url))
     host = _HOST_PREFIX.sub("", parts.netloc)
     path = parts.path[:-1] if parts.path.endswith("/") and parts.path != "/" else parts.path

@@ -194,14 +194,14 @@ def build_state(seen: Iterable[UrlSeen], source_archive: str | Path) -> list[Url
     """States for the URLs the warehouse knows, with offsets and validators from the
     index of the WARC holding each URL's last 200 copy (``source_archive/<file>``)."""
     folder = Path(source_archive)
-    indexes: dict[str, dict[str, IndexEntry]] = {}
+    indexes: dict[str, _LastOk] = {}
     states = []
     for row in seen:
         state = UrlState(row.url, row.role, row.status, row.checked_at, has_post=row.has_post)
         if row.ok_warc_file:
             if row.ok_warc_file not in indexes:
-                indexes[row.ok_warc_file] = _last_ok(read_index(folder / row.ok_warc_file))
-            entry = indexes[row.ok_warc_file].get(url_key(row.url))
+                indexes[row.ok_warc_file] = _LastOk(read_index(folder / row.ok_warc_file))
+            entry = indexes[row.ok_warc_file].get(row.url)
             if entry is not None:
                 state = replace(
                     state,
@@ -323,14 +323,31 @@ def _rebuilt(
     )
 
 
-def _last_ok(entries: Iterable[IndexEntry]) -> dict[str, IndexEntry]:
-    """The last 200 entry per canonical URL (requested and final URL both point to it)."""
-    found: dict[str, IndexEntry] = {}
-    for entry in entries:
-        if entry.status == 200:
-            found[url_key(entry.url)] = entry
-            found.setdefault(url_key(entry.final_url), entry)
-    return found
+class _LastOk:
+    """The last 200 entry of a WARC index per URL (requested and final URL both point to
+    it): looked up by the URL as written first, by canonical key only when that misses (a
+    key costs a parse of the URL, and a big site's state has tens of thousands)."""
+
+    def __init__(self, entries: Iterable[IndexEntry]) -> None:
+        self._ok = [entry for entry in entries if entry.status == 200]
+        self._exact: dict[str, IndexEntry] = {}
+        for entry in self._ok:
+            self._exact[entry.url] = entry
+        for entry in self._ok:
+            self._exact.setdefault(entry.final_url, entry)
+        self._by_key: dict[str, IndexEntry] | None = None
+
+    def get(self, url: str) -> IndexEntry | None:
+        found = self._exact.get(url)
+        if found is not None:
+            return found
+        if self._by_key is None:
+            self._by_key = {}
+            for entry in self._ok:
+                self._by_key[url_key(entry.url)] = entry
+            for entry in self._ok:
+                self._by_key.setdefault(url_key(entry.final_url), entry)
+        return self._by_key.get(url_key(url))
 
 
 def _scan(warc_path: str | Path) -> Iterator[IndexEntry]:

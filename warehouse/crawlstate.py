@@ -13,6 +13,7 @@ time, so loading runs out of order (a re-process of an old run) gives the same s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,13 @@ import duckdb
 from warehouse.db import connect, exists
 from warehouse.rows import RunRecord
 
-__all__ = ["UrlSeen", "read_crawl_state", "read_run", "update_crawl_state"]
+__all__ = [
+    "UrlSeen",
+    "read_crawl_state",
+    "read_crawl_states",
+    "read_run",
+    "update_crawl_state",
+]
 
 _URLS = """
 SELECT url, role, status, checked_at, ok_warc_file, has_post
@@ -102,14 +109,22 @@ class UrlSeen:
 
 def read_crawl_state(path: str | Path, source: str) -> list[UrlSeen]:
     """The URLs ``source`` fetched before (empty when there is no warehouse yet)."""
+    return read_crawl_states(path, [source])[source]
+
+
+def read_crawl_states(path: str | Path, sources: Sequence[str]) -> dict[str, list[UrlSeen]]:
+    """:func:`read_crawl_state` of many sources through one connection (a run plans
+    hundreds: opening the warehouse for each would cost more than the reads)."""
     if not exists(path):
-        return []
+        return {source: [] for source in sources}
     con = connect(path, read_only=True)
     try:
-        rows = con.execute(_URLS, {"source": source}).fetchall()
+        return {
+            source: [UrlSeen(*row) for row in con.execute(_URLS, {"source": source}).fetchall()]
+            for source in sources
+        }
     finally:
         con.close()
-    return [UrlSeen(*row) for row in rows]
 
 
 def read_run(path: str | Path, run_id: str, source: str) -> RunRecord | None:

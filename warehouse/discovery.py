@@ -10,7 +10,7 @@ from typing import Protocol
 
 from warehouse.snapshot import reader, writer
 
-__all__ = ["StoredDiscovery", "read_discovery", "save_discovery"]
+__all__ = ["StoredDiscovery", "read_discoveries", "read_discovery", "save_discovery"]
 
 _UPSERT = """
 INSERT INTO site_discovery
@@ -61,19 +61,29 @@ class StoredDiscovery:
 
 def read_discovery(path: str | Path, source: str) -> StoredDiscovery | None:
     """What the last crawl of ``source`` found (None: nothing stored, or no warehouse yet)."""
+    return read_discoveries(path, [source]).get(source)
+
+
+def read_discoveries(path: str | Path, sources: Sequence[str]) -> dict[str, StoredDiscovery]:
+    """:func:`read_discovery` of many sources through one connection; sources with nothing
+    stored are left out."""
     if not Path(path).is_file():
-        return None
+        return {}
     con = reader(path)
     try:
         has_table = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'site_discovery'"
         ).fetchone()
-        row = con.execute(_SELECT, [source]).fetchone() if has_table and has_table[0] else None
+        if not (has_table and has_table[0]):
+            return {}
+        rows = [con.execute(_SELECT, [source]).fetchone() for source in sources]
     finally:
         con.close()
-    if row is None:
-        return None
-    return StoredDiscovery(row[0], row[1], row[2], tuple(row[3]), tuple(row[4]), tuple(row[5]))
+    return {
+        row[0]: StoredDiscovery(row[0], row[1], row[2], tuple(row[3]), tuple(row[4]), tuple(row[5]))
+        for row in rows
+        if row is not None
+    }
 
 
 def save_discovery(path: str | Path, found: _Discovery, *, run_id: str) -> None:

@@ -106,3 +106,13 @@ def test_upgrade_builds_the_state_from_the_pages_history(tmp_path: Path) -> None
         ("/news/a", 200, "r1.warc.gz", True),
         ("/news/b", 500, None, False),
     ]
+
+
+def test_a_run_reads_every_source_state_at_once(warehouse: Path, tmp_path: Path) -> None:
+    from warehouse.crawlstate import read_crawl_states
+
+    _run(warehouse, "r1", 0, [(f"{SITE}/news/", {"warc_file": "r1.warc.gz"})])
+    states = read_crawl_states(warehouse, ["jo-bloggs", "nobody"])
+    assert states == {"jo-bloggs": _history(warehouse), "nobody": []}
+    assert len(states["jo-bloggs"]) == 1
+    assert read_crawl_states(tmp_path / "none.duckdb", ["jo-bloggs"]) == {"jo-bloggs": []}
