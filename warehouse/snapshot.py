@@ -117,12 +117,12 @@ class _Session:
 
     def trim(self) -> None:
         """Close the file when DuckDB holds more than ``_SESSION_MEMORY`` bytes for it (its
-        buffer cache grows with what the loads touched): memory stays flat over a long run."""
+        buffer cache grows with what the loads touched); the next use opens it again, as
+        every load did before runs kept it open."""
         if self._con is None:
             return
         row = self._con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
         if row is not None and (row[0] or 0) > _SESSION_MEMORY:
-            self._con.execute("CHECKPOINT")
             self.discard()
 
     def end(self, lock_timeout: float) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import duckdb
@@ -179,8 +180,22 @@ def test_publish_once_opens_the_working_file_once_for_many_loads(
             raise RuntimeError("a load broke half-way")
         _load(warehouse, "r9", "p9")  # the file is opened again, the delete rolled back
         assert len(opened) == 2
-    con = reader(warehouse)
-    try:
+    with closing(reader(warehouse)) as con:
         assert _count(con) == 10
-    finally:
-        con.close()
+
+
+def test_a_run_closes_its_working_file_when_duckdb_holds_too_much_for_it(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Path] = []
+    real_connect = snapshot.connect
+    monkeypatch.setattr(
+        snapshot, "connect", lambda path, **kw: (opened.append(path), real_connect(path, **kw))[1]
+    )
+    monkeypatch.setattr(snapshot, "_SESSION_MEMORY", 0)  # any cached block is too much
+    with snapshot.publish_once(warehouse):
+        for n in range(3):
+            _load(warehouse, f"r{n}", f"p{n}")
+    assert len(opened) == 4  # each load opened it again, and so did the publish
+    with closing(reader(warehouse)) as con:
+        assert _count(con) == 3
