@@ -251,10 +251,7 @@ def _write_run(
         con.execute(_REPLACE_POST_MPS)
         near_duplicate_index.finish(con)
         sightings = _count(con, "incoming_sightings")
-        _replace_run_rows(con, run, "pages", "stage_pages")
-        _replace_run_rows(con, run, "rejections", "stage_rejections")
-        update_crawl_state(con, run.source)
-        _upsert_run(con, run)
+        _write_run_rows(con, run)
         con.execute(
             "DROP TABLE incoming_posts; DROP TABLE incoming_sightings; DROP TABLE stored_posts"
         )
@@ -271,11 +268,17 @@ def _write_pages_only(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
         "CREATE OR REPLACE TEMP TABLE incoming_sightings AS "
         "SELECT post_id, url, source, page_url FROM stage_posts LIMIT 0"
     )
+    _write_run_rows(con, run)
+    con.execute("DROP TABLE incoming_sightings")
+
+
+def _write_run_rows(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    """The run's own rows: its pages and rejections (replaced), the source's crawl state
+    (from the staged pages and ``incoming_sightings``) and its crawl_runs row."""
     _replace_run_rows(con, run, "pages", "stage_pages")
     _replace_run_rows(con, run, "rejections", "stage_rejections")
     update_crawl_state(con, run.source)
     _upsert_run(con, run)
-    con.execute("DROP TABLE incoming_sightings")
 
 
 def _replace_run_rows(
